@@ -1,0 +1,3 @@
+from kapcare.cli import main
+
+main()

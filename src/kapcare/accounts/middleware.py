@@ -1,0 +1,114 @@
+"""Who is signed in, where they are working, and whether their session is still good."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
+
+from kapcare.accounts.actors import Actor
+from kapcare.accounts.selectors import resolve_actor
+
+LAST_SEEN_KEY = "kapcare_last_seen"
+LOGIN_AT_KEY = "kapcare_login_at"
+#: last-seen is written at most this often, so that a busy page does not save the session each time
+TOUCH_INTERVAL_SECONDS = 30
+
+
+def idle_limit_seconds(request: HttpRequest) -> int:
+    user = request.user
+    minutes = (
+        settings.KAPCARE_STAFF_IDLE_MINUTES
+        if getattr(user, "kind", "staff") == "staff"
+        else settings.KAPCARE_PATIENT_IDLE_MINUTES
+    )
+    return int(minutes) * 60
+
+
+class SessionTimeoutMiddleware:
+    """End idle sessions (15 min staff, 30 min patients) and every session after 12 hours."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and not request.path.startswith("/api/"):
+            now = time.time()
+            session = request.session
+            last_seen = float(session.get(LAST_SEEN_KEY, now))
+            login_at = float(session.get(LOGIN_AT_KEY, now))
+            idle = now - last_seen > idle_limit_seconds(request)
+            too_old = now - login_at > settings.KAPCARE_SESSION_MAX_HOURS * 3600
+            if idle or too_old:
+                logout(request)
+                return self._expired(request, "idle" if idle else "max")
+            if LOGIN_AT_KEY not in session:
+                session[LOGIN_AT_KEY] = now
+            if request.path != reverse("session_status") and (
+                now - last_seen >= TOUCH_INTERVAL_SECONDS or LAST_SEEN_KEY not in session
+            ):
+                session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+    def _expired(self, request: HttpRequest, why: str) -> HttpResponse:
+        next_url = request.get_full_path() if request.method == "GET" else request.path
+        target = reverse("login") + "?" + urlencode({"next": next_url, "expired": why})
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return HttpResponseRedirect(target)
+
+
+class ClinicContextMiddleware:
+    """Attach ``request.actor``: the person, their current clinic and their role there."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.actor = SimpleLazyObject(lambda: resolve_actor(request))  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+#: paths a staff member may reach before completing MFA
+MFA_EXEMPT_PREFIXES = ("/login/", "/logout/", "/mfa/", "/static/", "/healthz", "/session/")
+
+
+class MFARequiredMiddleware:
+    """Staff must complete TOTP verification (or enrol) before anything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            settings.KAPCARE_REQUIRE_MFA
+            and request.user.is_authenticated
+            and getattr(request.user, "kind", "") == "staff"
+            and not request.user.is_verified()  # type: ignore[union-attr]
+            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+        ):
+            if request.path.startswith("/api/"):
+                from kapcare.api.problems import problem_response
+
+                return problem_response(
+                    request,
+                    401,
+                    "Two-factor verification required",
+                    "Complete two-factor verification in the browser before using the API.",
+                )
+            target = reverse("mfa_verify") + "?" + urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(target)
+        return self.get_response(request)
+
+
+def actor_of(request: HttpRequest) -> Actor | None:
+    actor = getattr(request, "actor", None)
+    return actor if actor is not None and getattr(actor, "user", None) is not None else None

@@ -1,0 +1,199 @@
+"""The access policy: the only way code obtains protected objects.
+
+Views, API routes, exports and tasks all ask this module. Rules, one per line so
+that coverage shows each branch:
+
+* clinic isolation: nobody sees anything of a clinic they do not belong to, and a
+  foreign or unknown id answers 404, the same as a missing one;
+* clinical staff see the patients of their clinic; notes marked for the care team
+  are visible only to the care team;
+* clinic admins see demographics, schedules and the audit trail, never clinical content;
+* patients see only their own record; support persons only what their patient allows.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from kapcare.accounts.actors import PATIENT_ROLE, SUPPORT_ROLE, Actor
+from kapcare.accounts.models import Role
+from kapcare.audit.models import Action, Outcome
+from kapcare.audit.services import record
+
+
+class Perm(StrEnum):
+    PATIENT_LIST = "patient.list"
+    PATIENT_DEMOGRAPHICS = "patient.demographics"
+    PATIENT_CLINICAL = "patient.clinical"
+    PATIENT_CREATE = "patient.create"
+    PATIENT_EDIT = "patient.edit"
+    PATIENT_TRANSITION = "patient.transition"
+    PATIENT_INVITE = "patient.invite"
+    CARE_TEAM_MANAGE = "care_team.manage"
+    NOTE_WRITE = "note.write"
+    AUDIT_VIEW = "audit.view"
+    STAFF_MANAGE = "staff.manage"
+    CLINIC_TOKENS = "clinic.tokens"
+    STAFF_AREA = "staff.area"
+    PORTAL = "portal"
+    SUPPORT_AREA = "support.area"
+    SIGNED_IN = "signed_in"
+
+
+_ALL_STAFF = frozenset(
+    {
+        Perm.STAFF_AREA,
+        Perm.PATIENT_LIST,
+        Perm.PATIENT_DEMOGRAPHICS,
+        Perm.PATIENT_CREATE,
+        Perm.PATIENT_EDIT,
+        Perm.PATIENT_INVITE,
+        Perm.SIGNED_IN,
+    }
+)
+_CLINICAL = frozenset({Perm.PATIENT_CLINICAL, Perm.NOTE_WRITE})
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.ADMIN: _ALL_STAFF
+    | {Perm.AUDIT_VIEW, Perm.STAFF_MANAGE, Perm.CARE_TEAM_MANAGE, Perm.CLINIC_TOKENS},
+    Role.PRESCRIBER: _ALL_STAFF | _CLINICAL | {Perm.PATIENT_TRANSITION, Perm.CARE_TEAM_MANAGE},
+    Role.THERAPIST: _ALL_STAFF | _CLINICAL | {Perm.PATIENT_TRANSITION},
+    Role.NURSE: _ALL_STAFF | _CLINICAL,
+    PATIENT_ROLE: frozenset({Perm.PORTAL, Perm.SIGNED_IN}),
+    SUPPORT_ROLE: frozenset({Perm.SUPPORT_AREA, Perm.SIGNED_IN}),
+}
+
+
+def has_perm(actor: Actor | None, perm: Perm) -> bool:
+    if actor is None or actor.role is None:
+        return False
+    return perm in ROLE_PERMISSIONS.get(actor.role, frozenset())
+
+
+def deny(actor: Actor | None, perm: Perm | str, *, object_type: str = "", object_id: Any = "") -> None:
+    """Record a denial. Callers then raise 403 (role) or 404 (object)."""
+    record(
+        Action.DENIED,
+        actor=actor,
+        outcome=Outcome.DENIED,
+        object_type=object_type,
+        object_id=str(object_id),
+        detail={"permission": str(perm)},
+    )
+
+
+# Patients -----------------------------------------------------------------
+
+
+def patients_for(actor: Actor | None) -> QuerySet[Any]:
+    """Patients the actor may see at all (demographics level)."""
+    from kapcare.patients.models import Patient
+
+    if actor is None:
+        return Patient.objects.none()
+    if actor.is_staff_member and has_perm(actor, Perm.PATIENT_LIST):
+        return Patient.objects.filter(clinic=actor.clinic)
+    if actor.is_patient and actor.patient is not None:
+        return Patient.objects.filter(pk=actor.patient.pk)
+    return Patient.objects.none()
+
+
+def get_patient(
+    actor: Actor | None,
+    patient_id: Any,
+    perm: Perm = Perm.PATIENT_DEMOGRAPHICS,
+    *,
+    audit: Action | None = Action.VIEW,
+    object_type: str = "patients.patient",
+    queryset: QuerySet[Any] | None = None,
+) -> Any:
+    """Return the patient if the actor may use it for ``perm``, auditing the access.
+
+    An id the actor may not see answers 404 exactly like an id that does not exist,
+    so probing reveals nothing; the denial is still recorded.
+    """
+    base = queryset if queryset is not None else patients_for(actor)
+    try:
+        patient = base.filter(pk=int(patient_id)).select_related("clinic").get()
+    except (ValueError, TypeError, base.model.DoesNotExist):
+        deny(actor, perm, object_type=object_type, object_id=patient_id)
+        raise Http404("No such patient") from None
+    if not has_perm(actor, perm):
+        deny(actor, perm, object_type=object_type, object_id=patient_id)
+        raise PermissionDenied(f"Your role may not {perm}")
+    if audit is not None:
+        record(audit, actor=actor, patient=patient, object_type=object_type, object_id=patient.pk)
+    return patient
+
+
+def is_on_care_team(actor: Actor | None, patient: Any) -> bool:
+    if actor is None or actor.membership is None:
+        return False
+    return patient.care_team.filter(membership=actor.membership).exists()
+
+
+def my_patients_filter(actor: Actor) -> Q:
+    """Patients on whose care team the actor sits ("my patients")."""
+    from kapcare.patients.models import CareTeamMember
+
+    return Q(
+        Exists(
+            CareTeamMember.objects.filter(patient=OuterRef("pk"), membership=actor.membership)
+        )
+    )
+
+
+def notes_for(actor: Actor | None, patient: Any) -> QuerySet[Any]:
+    """Chart notes the actor may read: clinic-visible notes, plus care-team notes for the team."""
+    from kapcare.patients.models import ChartNote, NoteVisibility
+
+    if not has_perm(actor, Perm.PATIENT_CLINICAL) or actor is None:
+        return ChartNote.objects.none()
+    notes = ChartNote.objects.filter(patient=patient, clinic=actor.clinic)
+    if is_on_care_team(actor, patient):
+        return notes
+    return notes.exclude(visibility=NoteVisibility.CARE_TEAM)
+
+
+# Routes --------------------------------------------------------------------
+
+V = TypeVar("V", bound=Callable[..., HttpResponse])
+
+
+def require(perm: Perm) -> Callable[[V], V]:
+    """Guard a view: the person must be signed in and their role must grant ``perm``.
+
+    The decorated view carries ``access_rule`` so that the access-matrix test can
+    prove every route passes through this policy.
+    """
+
+    def decorate(view: V) -> V:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            from django.contrib.auth.views import redirect_to_login
+
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            actor: Actor | None = getattr(request, "actor", None)
+            if not has_perm(actor, perm):
+                deny(actor, perm, object_type="route", object_id=request.path[:64])
+                raise PermissionDenied(f"Your role may not {perm}")
+            return view(request, *args, **kwargs)
+
+        wrapper.access_rule = perm  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def public(view: V) -> V:
+    """Mark a view as reachable without signing in (login, invitations, error pages)."""
+    view.access_rule = "public"  # type: ignore[attr-defined]
+    return view
