@@ -29,14 +29,18 @@ class World:
     unassigned: Any
 
 
-@pytest.fixture
-def world(db: Any) -> World:
+def build_world() -> World:
+    """Create the personas and patients (a plain function: live-server tests use it too)."""
     from kapcare.accounts.models import Clinic, Membership, Role, User, UserKind
     from kapcare.patients.models import CareTeamMember, Patient, TeamRole
     from kapcare.support.models import SupportRelationship
 
-    cedar = Clinic.objects.create(name="Cedar Grove Ketamine Clinic", slug="cedar-grove", time_zone="America/Denver")
-    harbor = Clinic.objects.create(name="Harbor Light Wellness", slug="harbor-light", time_zone="America/Los_Angeles")
+    cedar = Clinic.objects.create(
+        name="Cedar Grove Ketamine Clinic", slug="cedar-grove", time_zone="America/Denver"
+    )
+    harbor = Clinic.objects.create(
+        name="Harbor Light Wellness", slug="harbor-light", time_zone="America/Los_Angeles"
+    )
 
     def user(email: str, name: str, kind: str = UserKind.STAFF) -> Any:
         return User.objects.create_user(email, "kapcare-test-pass", full_name=name, kind=kind)
@@ -54,33 +58,73 @@ def world(db: Any) -> World:
     }
     memberships = {
         "admin": Membership.objects.create(user=users["admin"], clinic=cedar, role=Role.ADMIN),
-        "prescriber": Membership.objects.create(user=users["prescriber"], clinic=cedar, role=Role.PRESCRIBER),
-        "therapist": Membership.objects.create(user=users["therapist"], clinic=cedar, role=Role.THERAPIST),
+        "prescriber": Membership.objects.create(
+            user=users["prescriber"], clinic=cedar, role=Role.PRESCRIBER
+        ),
+        "therapist": Membership.objects.create(
+            user=users["therapist"], clinic=cedar, role=Role.THERAPIST
+        ),
         "nurse": Membership.objects.create(user=users["nurse"], clinic=cedar, role=Role.NURSE),
-        "therapist2": Membership.objects.create(user=users["therapist2"], clinic=cedar, role=Role.THERAPIST),
+        "therapist2": Membership.objects.create(
+            user=users["therapist2"], clinic=cedar, role=Role.THERAPIST
+        ),
         "other": Membership.objects.create(user=users["other"], clinic=harbor, role=Role.THERAPIST),
     }
     jordan = Patient.objects.create(
-        clinic=cedar, mrn="KC-1001", given_name="Jordan", family_name="Rivera", pronouns="they/them",
-        date_of_birth=dt.date(1987, 3, 21), email="patient@example.com", user=users["patient"], status="active",
+        clinic=cedar,
+        mrn="KC-1001",
+        given_name="Jordan",
+        family_name="Rivera",
+        pronouns="they/them",
+        date_of_birth=dt.date(1987, 3, 21),
+        email="patient@example.com",
+        user=users["patient"],
+        status="active",
     )
     sam = Patient.objects.create(
-        clinic=cedar, mrn="KC-1002", given_name="Samuel", family_name="Lee", preferred_name="Sam",
-        date_of_birth=dt.date(1972, 8, 5), user=users["patient2"], status="screening",
+        clinic=cedar,
+        mrn="KC-1002",
+        given_name="Samuel",
+        family_name="Lee",
+        preferred_name="Sam",
+        date_of_birth=dt.date(1972, 8, 5),
+        user=users["patient2"],
+        status="screening",
     )
     unassigned = Patient.objects.create(
-        clinic=cedar, mrn="KC-1003", given_name="Maria", family_name="Gonzalez",
-        date_of_birth=dt.date(1979, 4, 12), status="referred",
+        clinic=cedar,
+        mrn="KC-1003",
+        given_name="Maria",
+        family_name="Gonzalez",
+        date_of_birth=dt.date(1979, 4, 12),
+        status="referred",
     )
     harbor_patient = Patient.objects.create(
-        clinic=harbor, mrn="HL-2001", given_name="Morgan", family_name="Ellis", date_of_birth=dt.date(1981, 2, 2),
+        clinic=harbor,
+        mrn="HL-2001",
+        given_name="Morgan",
+        family_name="Ellis",
+        date_of_birth=dt.date(1981, 2, 2),
     )
     for patient in (jordan, sam):
-        CareTeamMember.objects.create(patient=patient, membership=memberships["prescriber"], team_role=TeamRole.PRESCRIBER)
-        CareTeamMember.objects.create(patient=patient, membership=memberships["therapist"], team_role=TeamRole.THERAPIST)
-    CareTeamMember.objects.create(patient=jordan, membership=memberships["nurse"], team_role=TeamRole.NURSE)
-    SupportRelationship.objects.create(patient=jordan, user=users["support"], relationship="sibling")
+        CareTeamMember.objects.create(
+            patient=patient, membership=memberships["prescriber"], team_role=TeamRole.PRESCRIBER
+        )
+        CareTeamMember.objects.create(
+            patient=patient, membership=memberships["therapist"], team_role=TeamRole.THERAPIST
+        )
+    CareTeamMember.objects.create(
+        patient=jordan, membership=memberships["nurse"], team_role=TeamRole.NURSE
+    )
+    SupportRelationship.objects.create(
+        patient=jordan, user=users["support"], relationship="sibling"
+    )
     return World(cedar, harbor, users, memberships, jordan, sam, harbor_patient, unassigned)
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return build_world()
 
 
 def signed_in(user: Any) -> Client:
@@ -90,7 +134,9 @@ def signed_in(user: Any) -> Client:
     if user.kind == "staff":
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="test", defaults={"confirmed": True}
+        )
         session = client.session
         session["otp_device_id"] = device.persistent_id
         session.save()
@@ -99,7 +145,7 @@ def signed_in(user: Any) -> Client:
 
 @pytest.fixture
 def client_for(world: World) -> Any:
-    """``client_for("nurse")`` → a client signed in as that persona (``anonymous`` → not signed in)."""
+    """``client_for("nurse")``: a client signed in as that persona; ``anonymous`` is signed out."""
 
     def make(persona: str) -> Client:
         if persona == "anonymous":

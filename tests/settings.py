@@ -2,14 +2,16 @@
 
 import os
 
-os.environ.setdefault("KAPCARE_SECRET_KEY", "tests-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault(
+    "KAPCARE_SECRET_KEY", "tests-only-secret-key-not-for-production-use-0123456789"
+)
 os.environ.setdefault("KAPCARE_DEBUG", "false")
 os.environ.setdefault("KAPCARE_REQUIRE_MFA", "true")
 os.environ.setdefault("KAPCARE_SECURE_COOKIES", "false")
 os.environ.setdefault("KAPCARE_TASKS_IMMEDIATE", "true")
 
-from kapcare.settings import *  # noqa: E402, F403
-from kapcare.settings import STORAGES  # noqa: E402
+from kapcare.settings import *  # noqa: F403
+from kapcare.settings import STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

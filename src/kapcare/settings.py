@@ -113,7 +113,9 @@ TEMPLATES = [
 # Databases ---------------------------------------------------------------
 
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'kapcare.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = str(DATABASES["default"]["NAME"])
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -157,6 +159,8 @@ AXES_FAILURE_LIMIT = env_int("KAPCARE_LOCKOUT_FAILURES", default=10, minimum=3, 
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# A locked person who tries again during the 15 minutes is not locked for longer.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "kapcare.accounts.views.lockout_response"
 AXES_VERBOSE = False
@@ -164,7 +168,9 @@ AXES_IPWARE_PROXY_COUNT = env_int("KAPCARE_PROXY_COUNT", default=0, maximum=5)
 
 KAPCARE_REQUIRE_MFA = env_bool("KAPCARE_REQUIRE_MFA", default=not DEMO)
 KAPCARE_STEP_UP_MINUTES = env_int("KAPCARE_STEP_UP_MINUTES", default=5, minimum=1, maximum=60)
-KAPCARE_STAFF_IDLE_MINUTES = env_int("KAPCARE_STAFF_IDLE_MINUTES", default=15, minimum=1, maximum=240)
+KAPCARE_STAFF_IDLE_MINUTES = env_int(
+    "KAPCARE_STAFF_IDLE_MINUTES", default=15, minimum=1, maximum=240
+)
 KAPCARE_PATIENT_IDLE_MINUTES = env_int(
     "KAPCARE_PATIENT_IDLE_MINUTES", default=30, minimum=1, maximum=240
 )

@@ -1,4 +1,7 @@
-"""Every route of kapcare. Each view passes through the access policy (see tests/test_access_matrix.py)."""
+"""Every route of kapcare.
+
+Each view passes through the access policy; tests/test_access_matrix.py proves it.
+"""
 
 from django.urls import include, path
 
@@ -24,7 +27,11 @@ urlpatterns = [
         account_views.password_reset_confirm,
         name="password_reset_confirm",
     ),
-    path("password-reset/done/", account_views.password_reset_complete, name="password_reset_complete"),
+    path(
+        "password-reset/done/",
+        account_views.password_reset_complete,
+        name="password_reset_complete",
+    ),
     path("", include("kapcare.accounts.urls")),
     path("patients/", include("kapcare.patients.urls")),
     path("audit/", include("kapcare.audit.urls")),

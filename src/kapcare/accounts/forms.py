@@ -13,13 +13,19 @@ from kapcare.accounts.models import Role, TokenScope
 
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True})
+        label="Email",
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     error_messages = {
         # The same words whether or not the account exists, so sign-in reveals nothing.
         "invalid_login": "Email or password is incorrect. Check both and try again.",
         "inactive": "Email or password is incorrect. Check both and try again.",
     }
+
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case; django-axes counts failures on this cleaned
+        # value, so "Admin@…" and "admin@…" share one lockout counter.
+        return str(self.cleaned_data["username"]).strip().lower()
 
 
 class TokenForm(forms.Form):
@@ -48,7 +54,8 @@ class EnrolForm(forms.Form):
 
 class StepUpPasswordForm(forms.Form):
     password = forms.CharField(
-        label="Your password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
@@ -91,7 +98,7 @@ class ExistingAccountForm(forms.Form):
 class StaffInviteForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=200)
     email = forms.EmailField(label="Email")
-    role = forms.ChoiceField(label="Role", choices=Role.choices)
+    role = forms.ChoiceField(label="Role", choices=[("", "Choose a role"), *Role.choices])
 
 
 class ApiTokenForm(forms.Form):

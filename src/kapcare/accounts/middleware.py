@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
@@ -32,13 +32,19 @@ def idle_limit_seconds(request: HttpRequest) -> int:
 
 
 class SessionTimeoutMiddleware:
-    """End idle sessions (15 min staff, 30 min patients) and every session after 12 hours."""
+    """End idle sessions (15 min staff, 30 min patients) and every session after 12 hours.
+
+    Pages answer an expired session with a redirect to the login page (``HX-Redirect`` for
+    htmx), the API with a 401 problem, and the status check with ``signed_in: false``.
+    Every request counts as activity except the status check; requests that carry their
+    own credentials (a bearer token) leave the browser session alone.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and not request.path.startswith("/api/"):
+        if request.user.is_authenticated and not _uses_token(request):
             now = time.time()
             session = request.session
             last_seen = float(session.get(LAST_SEEN_KEY, now))
@@ -47,7 +53,16 @@ class SessionTimeoutMiddleware:
             too_old = now - login_at > settings.KAPCARE_SESSION_MAX_HOURS * 3600
             if idle or too_old:
                 logout(request)
-                return self._expired(request, "idle" if idle else "max")
+                why = "idle" if idle else "max"
+                if request.path in (reverse("session_status"), reverse("login")):
+                    # Now signed out: the status says so, and the sign-in page simply shows.
+                    return self.get_response(request)
+                if request.path == reverse("session_keepalive"):
+                    # Too late to stay: a script must not mistake the login page for success.
+                    return JsonResponse({"signed_in": False, "remaining_seconds": 0}, status=401)
+                if request.path.startswith("/api/"):
+                    return _api_expired(request, why)
+                return self._expired(request, why)
             if LOGIN_AT_KEY not in session:
                 session[LOGIN_AT_KEY] = now
             if request.path != reverse("session_status") and (
@@ -64,6 +79,21 @@ class SessionTimeoutMiddleware:
             response["HX-Redirect"] = target
             return response
         return HttpResponseRedirect(target)
+
+
+def _uses_token(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/") and "Authorization" in request.headers
+
+
+def _api_expired(request: HttpRequest, why: str) -> HttpResponse:
+    from kapcare.api.problems import problem_response
+
+    reason = "was idle too long" if why == "idle" else "reached its time limit"
+    response = problem_response(
+        request, 401, "Session expired", f"Your session {reason}; sign in again."
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="kapcare"'
+    return response
 
 
 class ClinicContextMiddleware:
@@ -92,7 +122,7 @@ class MFARequiredMiddleware:
             settings.KAPCARE_REQUIRE_MFA
             and request.user.is_authenticated
             and getattr(request.user, "kind", "") == "staff"
-            and not request.user.is_verified()  # type: ignore[union-attr]
+            and not request.user.is_verified()  # type: ignore[attr-defined]
             and not request.path.startswith(MFA_EXEMPT_PREFIXES)
         ):
             if request.path.startswith("/api/"):

@@ -31,9 +31,7 @@ class Role(models.TextChoices):
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(
-        self, email: str, password: str | None = None, **extra: Any
-    ) -> User:
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         if not email:
             raise ValueError("email: an email address is required")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -130,7 +128,9 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "clinic"], name="membership_one_role_per_clinic")
+            models.UniqueConstraint(
+                fields=["user", "clinic"], name="membership_one_role_per_clinic"
+            )
         ]
         ordering = ["clinic__name"]
 

@@ -77,7 +77,9 @@ def has_perm(actor: Actor | None, perm: Perm) -> bool:
     return perm in ROLE_PERMISSIONS.get(actor.role, frozenset())
 
 
-def deny(actor: Actor | None, perm: Perm | str, *, object_type: str = "", object_id: Any = "") -> None:
+def deny(
+    actor: Actor | None, perm: Perm | str, *, object_type: str = "", object_id: Any = ""
+) -> None:
     """Record a denial. Callers then raise 403 (role) or 404 (object)."""
     record(
         Action.DENIED,
@@ -144,9 +146,7 @@ def my_patients_filter(actor: Actor) -> Q:
     from kapcare.patients.models import CareTeamMember
 
     return Q(
-        Exists(
-            CareTeamMember.objects.filter(patient=OuterRef("pk"), membership=actor.membership)
-        )
+        Exists(CareTeamMember.objects.filter(patient=OuterRef("pk"), membership=actor.membership))
     )
 
 
@@ -164,7 +164,7 @@ def notes_for(actor: Actor | None, patient: Any) -> QuerySet[Any]:
 
 # Routes --------------------------------------------------------------------
 
-V = TypeVar("V", bound=Callable[..., HttpResponse])
+V = TypeVar("V", bound=Callable[..., Any])
 
 
 def require(perm: Perm) -> Callable[[V], V]:

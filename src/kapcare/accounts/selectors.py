@@ -26,25 +26,25 @@ def resolve_actor(request: HttpRequest) -> Actor | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    if user.kind == UserKind.PATIENT:  # type: ignore[union-attr]
+    if user.kind == UserKind.PATIENT:
         from kapcare.patients.models import Patient
 
         patient = Patient.objects.select_related("clinic").filter(user=user).first()
         return Actor(
-            user=user,  # type: ignore[arg-type]
+            user=user,
             clinic=patient.clinic if patient else None,
             role=PATIENT_ROLE if patient else None,
             patient=patient,
         )
-    if user.kind == UserKind.SUPPORT:  # type: ignore[union-attr]
-        return Actor(user=user, clinic=None, role=SUPPORT_ROLE)  # type: ignore[arg-type]
+    if user.kind == UserKind.SUPPORT:
+        return Actor(user=user, clinic=None, role=SUPPORT_ROLE)
     memberships = list(active_memberships(user))
     if not memberships:
-        return Actor(user=user, clinic=None, role=None)  # type: ignore[arg-type]
+        return Actor(user=user, clinic=None, role=None)
     chosen_id = request.session.get(CLINIC_SESSION_KEY)
     membership = next((m for m in memberships if m.clinic_id == chosen_id), memberships[0])
     actor = Actor(
-        user=user,  # type: ignore[arg-type]
+        user=user,
         clinic=membership.clinic,
         role=membership.role,
         membership=membership,

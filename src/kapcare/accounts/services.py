@@ -30,7 +30,7 @@ from kapcare.audit.models import Action
 from kapcare.audit.services import record
 from kapcare.core.tasks import send_email_after_commit
 
-TOKEN_PREFIX = "kc_"
+TOKEN_PREFIX = "kc_"  # noqa: S105 - the public token prefix, not a secret
 RECOVERY_CODE_COUNT = 10
 
 
@@ -65,8 +65,21 @@ def invitation_create(
     if actor.clinic is None:
         raise InvitationError("clinic: you are not working in a clinic")
     email = email.strip().lower()
-    if kind == InvitationKind.STAFF and role not in Role.values:
-        raise InvitationError(f"role: {role!r} is not allowed; choose one of {', '.join(Role.values)}")
+    if kind == InvitationKind.STAFF:
+        if role not in Role.values:
+            raise InvitationError(
+                f"role: {role!r} is not allowed; choose one of {', '.join(Role.values)}"
+            )
+        existing = User.objects.filter(email=email).first()
+        if existing is not None and existing.kind != UserKind.STAFF:
+            raise InvitationError(
+                "email: that address belongs to a patient or support account; "
+                "staff need an address of their own"
+            )
+        if Membership.objects.filter(
+            user__email=email, clinic=actor.clinic, is_active=True
+        ).exists():
+            raise InvitationError(f"email: {email} already works at {actor.clinic.name}")
     if kind == InvitationKind.PATIENT:
         if patient is None or patient.clinic_id != actor.clinic.pk:
             raise InvitationError("patient: the patient must belong to your clinic")
@@ -115,13 +128,27 @@ def invitation_for_token(raw: str, now: dt.datetime | None = None) -> Invitation
 
 @transaction.atomic
 def invitation_accept(
-    *, invitation: Invitation, full_name: str = "", password: str = "", existing_user: User | None = None
+    *,
+    invitation: Invitation,
+    full_name: str = "",
+    password: str = "",
+    existing_user: User | None = None,
 ) -> User:
     """Create (or extend) the account the invitation was for, exactly once."""
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not locked.is_usable():
         raise InvitationError("This invitation has already been used or has expired.")
     if existing_user is not None:
+        # A portal account belongs to exactly one patient record, and staff memberships only
+        # to staff accounts: an address that has since become some other kind of account
+        # cannot take the invitation.
+        if existing_user.email != locked.email:
+            raise InvitationError("This invitation is for another email address.")
+        if locked.kind == InvitationKind.PATIENT or existing_user.kind != UserKind.STAFF:
+            raise InvitationError(
+                "This address already has a kapcare account of another kind; "
+                "ask the clinic to send the invitation to another address."
+            )
         user = existing_user
     else:
         if User.objects.filter(email=locked.email).exists():
@@ -177,7 +204,9 @@ def api_token_create(
     if actor.clinic is None:
         raise ValueError("clinic: API tokens belong to a clinic; you are not working in one")
     if scope not in TokenScope.values:
-        raise ValueError(f"scope: {scope!r} is not allowed; use one of {', '.join(TokenScope.values)}")
+        raise ValueError(
+            f"scope: {scope!r} is not allowed; use one of {', '.join(TokenScope.values)}"
+        )
     if not 1 <= days <= 365:
         raise ValueError(f"days: {days} is outside the allowed range 1–365")
     now = now or timezone.now()
@@ -233,7 +262,9 @@ def recovery_codes_issue(user: User) -> list[str]:
         device.token_set.all().delete()
         codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
         StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
-        record(Action.MFA, user=user, object_type="otp.recovery_codes", detail={"issued": len(codes)})
+        record(
+            Action.MFA, user=user, object_type="otp.recovery_codes", detail={"issued": len(codes)}
+        )
     return codes
 
 

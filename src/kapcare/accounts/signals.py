@@ -23,7 +23,9 @@ def audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_login_failed)
-def audit_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def audit_login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     # The attempted email is kept for investigation; nothing tells the person whether it exists.
     attempted = str(credentials.get("username", ""))[:254]
     record(

@@ -34,15 +34,28 @@ from kapcare.accounts.forms import (
     StepUpPasswordForm,
     TokenForm,
 )
-from kapcare.accounts.middleware import LAST_SEEN_KEY, LOGIN_AT_KEY, idle_limit_seconds
 from kapcare.accounts.mfa import confirmed_totp, is_stepped_up, mark_stepped_up, needs_mfa
-from kapcare.accounts.models import Invitation, InvitationKind, Membership, PersonalAccessToken
-from kapcare.accounts.policy import Perm, public, require
+from kapcare.accounts.middleware import LAST_SEEN_KEY, LOGIN_AT_KEY, idle_limit_seconds
+from kapcare.accounts.models import (
+    Invitation,
+    InvitationKind,
+    Membership,
+    PersonalAccessToken,
+    User,
+)
+from kapcare.accounts.policy import Perm, deny, public, require
 from kapcare.accounts.selectors import CLINIC_SESSION_KEY
 from kapcare.audit.models import Action, Outcome
 from kapcare.audit.services import record
 
-PENDING_SECRET_KEY = "kapcare_pending_totp"
+PENDING_SECRET_KEY = "kapcare_pending_totp"  # noqa: S105 - a session key name, not a secret
+
+
+def _signed_in(request: HttpRequest) -> User:
+    """The signed-in user of a view guarded by ``require`` (which has checked already)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied("Sign in first.")
+    return request.user
 
 
 def _safe_next(request: HttpRequest, default: str = "") -> str:
@@ -58,7 +71,7 @@ def lockout_response(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRes
     """django-axes calls this when a username or address is locked (429, nothing revealed)."""
     username = ""
     if request.method == "POST":
-        username = str(request.POST.get("username", ""))[:254]
+        username = str(request.POST.get("username", "")).strip().lower()[:254]
     record(
         Action.LOCKOUT,
         outcome=Outcome.DENIED,
@@ -107,9 +120,13 @@ logout_view = public(auth_views.LogoutView.as_view())
 def mfa_setup(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app: scan the code, confirm one token, receive recovery codes."""
     user = request.user
-    if confirmed_totp(user) and not is_stepped_up(request) and request.user.is_verified():  # type: ignore[union-attr]
-        messages.info(request, "Two-factor sign-in is already set up for your account.")
-        return redirect("accounts:security")
+    if confirmed_totp(user) is not None:
+        # Replacing an enrolled authenticator needs that authenticator: first the sign-in
+        # code, then a fresh step-up. A password alone must never be enough.
+        if not request.user.is_verified():  # type: ignore[union-attr]
+            return redirect(reverse("mfa_verify") + "?" + _urlencode_next(_safe_next(request)))
+        if not is_stepped_up(request):
+            return redirect(reverse("mfa_step_up") + "?" + _urlencode_next(reverse("mfa_setup")))
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
@@ -123,9 +140,16 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             codes = services.recovery_codes_issue(user)  # type: ignore[arg-type]
             record(Action.MFA, user=user, object_type="otp.totp", detail={"enrolled": True})  # type: ignore[arg-type]
             request.session["kapcare_new_codes"] = codes
-            return redirect(reverse("mfa_recovery_codes") + "?" + _urlencode_next(_safe_next(request)))
-        form.add_error("token", "That code did not match. Check the time on your phone and try the newest code.")
-    svg = segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#0a4448", title="Authenticator QR code")
+            return redirect(
+                reverse("mfa_recovery_codes") + "?" + _urlencode_next(_safe_next(request))
+            )
+        form.add_error(
+            "token",
+            "That code did not match. Check the time on your phone and try the newest code.",
+        )
+    svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=5, dark="#0a4448", title="Authenticator QR code"
+    )
     secret = _base32_secret(device)
     return render(
         request,
@@ -165,7 +189,12 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            record(Action.MFA, user=request.user, object_type="otp.verify", detail={"device": device.name})  # type: ignore[arg-type]
+            record(
+                Action.MFA,
+                user=_signed_in(request),
+                object_type="otp.verify",
+                detail={"device": device.name},
+            )
             return HttpResponseRedirect(_safe_next(request))
         record(
             Action.LOGIN_FAILED,
@@ -182,13 +211,29 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 def mfa_step_up(request: HttpRequest) -> HttpResponse:
     """Confirm identity again before a dangerous action (signature, override, export)."""
     device = confirmed_totp(request.user)
-    form: Any = TokenForm(request.POST or None) if device else StepUpPasswordForm(request.POST or None)
+    form: Any = (
+        TokenForm(request.POST or None) if device else StepUpPasswordForm(request.POST or None)
+    )
     if request.method == "POST" and form.is_valid():
         ok = False
         if device:
             ok = match_token(request.user, form.cleaned_data["token"]) is not None
+            if not ok:
+                record(
+                    Action.LOGIN_FAILED,
+                    user=request.user,  # type: ignore[arg-type]
+                    outcome=Outcome.FAILURE,
+                    object_type="otp.step_up",
+                )
         else:
-            ok = request.user.check_password(form.cleaned_data["password"])  # type: ignore[union-attr]
+            # Through authenticate() so that django-axes counts wrong guesses (and audits them
+            # via the login-failed signal): a stolen session must not allow password guessing.
+            confirmed = authenticate(
+                request,
+                username=request.user.email,  # type: ignore[union-attr]
+                password=form.cleaned_data["password"],
+            )
+            ok = confirmed is not None and confirmed.pk == request.user.pk
         if ok:
             mark_stepped_up(request)
             record(Action.MFA, user=request.user, object_type="otp.step_up")  # type: ignore[arg-type]
@@ -225,6 +270,13 @@ def session_keepalive(request: HttpRequest) -> JsonResponse:
 def switch_clinic(request: HttpRequest) -> HttpResponse:
     clinic = services.clinic_by_id_for(request.user, request.POST.get("clinic"))  # type: ignore[arg-type]
     if clinic is None:
+        actor = request.actor  # type: ignore[attr-defined]
+        deny(
+            actor,
+            Perm.STAFF_AREA,
+            object_type="accounts.clinic",
+            object_id=request.POST.get("clinic", ""),
+        )
         raise Http404("No such clinic")
     request.session[CLINIC_SESSION_KEY] = clinic.pk
     messages.success(request, f"You are now working in {clinic.name}.")
@@ -237,18 +289,22 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.invitation_for_token(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
-    from kapcare.accounts.models import User
-
     existing = User.objects.filter(email=invitation.email).first()
     form: Any
     if existing is not None:
         form = ExistingAccountForm(request.POST or None)
     else:
-        form = SetPasswordForm(request.POST or None, initial={"full_name": invitation.full_name})
+        # An unsaved user lets the similarity validator compare the password with the email.
+        newcomer = User(email=invitation.email, full_name=invitation.full_name)
+        form = SetPasswordForm(
+            request.POST or None, initial={"full_name": invitation.full_name}, user=newcomer
+        )
     if request.method == "POST" and form.is_valid():
         try:
             if existing is not None:
-                user = authenticate(request, username=existing.email, password=form.cleaned_data["password"])
+                user = authenticate(
+                    request, username=existing.email, password=form.cleaned_data["password"]
+                )
                 if user is None:
                     form.add_error("password", "That password is not correct for this account.")
                     raise services.InvitationError("")
@@ -277,7 +333,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 def security(request: HttpRequest) -> HttpResponse:
     """The person's own account page: two-factor status, recovery codes and API tokens."""
     actor = request.actor  # type: ignore[attr-defined]
-    tokens = PersonalAccessToken.objects.filter(user=request.user).select_related("clinic")
+    tokens = PersonalAccessToken.objects.filter(user=_signed_in(request)).select_related("clinic")
     return render(
         request,
         "accounts/security.html",
@@ -294,9 +350,12 @@ def security(request: HttpRequest) -> HttpResponse:
 @require(Perm.SIGNED_IN)
 def regenerate_recovery_codes(request: HttpRequest) -> HttpResponse:
     if not confirmed_totp(request.user):
+        deny(request.actor, "otp.recovery_codes", object_type="otp.recovery_codes")  # type: ignore[attr-defined]
         raise PermissionDenied("Set up two-factor sign-in first.")
     if not is_stepped_up(request):
-        return redirect(reverse("mfa_step_up") + "?" + _urlencode_next(reverse("accounts:security")))
+        return redirect(
+            reverse("mfa_step_up") + "?" + _urlencode_next(reverse("accounts:security"))
+        )
     request.session["kapcare_new_codes"] = services.recovery_codes_issue(request.user)  # type: ignore[arg-type]
     return redirect("mfa_recovery_codes")
 
@@ -306,11 +365,18 @@ def regenerate_recovery_codes(request: HttpRequest) -> HttpResponse:
 def token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
-        tokens = PersonalAccessToken.objects.filter(user=request.user).select_related("clinic")
+        tokens = PersonalAccessToken.objects.filter(user=_signed_in(request)).select_related(
+            "clinic"
+        )
         return render(
             request,
             "accounts/security.html",
-            {"has_totp": confirmed_totp(request.user) is not None, "tokens": tokens, "token_form": form, "now": timezone.now()},
+            {
+                "has_totp": confirmed_totp(request.user) is not None,
+                "tokens": tokens,
+                "token_form": form,
+                "now": timezone.now(),
+            },
             status=400,
         )
     issued = services.api_token_create(
@@ -331,6 +397,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         scope |= Q(clinic=actor.clinic)
     token = PersonalAccessToken.objects.filter(scope, pk=token_id).first()
     if token is None:
+        deny(actor, Perm.SIGNED_IN, object_type="accounts.personalaccesstoken", object_id=token_id)
         raise Http404("No such token")
     services.api_token_revoke(actor=actor, token=token)
     messages.success(request, f"Token “{token.name}” is revoked and can no longer be used.")
@@ -360,13 +427,24 @@ def staff(request: HttpRequest) -> HttpResponse:
                 role=form.cleaned_data["role"],
             )
         except services.InvitationError as exc:
-            form.add_error(None, str(exc))
+            field, _, message = str(exc).partition(": ")
+            if field in form.fields and message:
+                form.add_error(field, message[:1].upper() + message[1:] + ".")
+            else:
+                form.add_error(None, str(exc))
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
             return redirect("accounts:staff")
-    members = Membership.objects.filter(clinic=actor.clinic).select_related("user").order_by("user__full_name")
+    members = (
+        Membership.objects.filter(clinic=actor.clinic)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
     pending = Invitation.objects.filter(
-        clinic=actor.clinic, kind=InvitationKind.STAFF, accepted_at__isnull=True, revoked_at__isnull=True,
+        clinic=actor.clinic,
+        kind=InvitationKind.STAFF,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
         expires_at__gt=timezone.now(),
     ).select_related("invited_by")
     return render(
@@ -394,7 +472,9 @@ password_reset_confirm = public(
     )
 )
 password_reset_complete = public(
-    auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html"
+    )
 )
 
 __all__ = ["login", "settings"]

@@ -38,7 +38,11 @@ def field_errors_from_ninja(errors: list[dict[str, Any]]) -> list[dict[str, Any]
     """Turn pydantic's error list into ``{field, message}`` items a person can read."""
     result = []
     for error in errors:
-        loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path")]
+        loc = [
+            str(part)
+            for part in error.get("loc", ())
+            if part not in ("body", "payload", "query", "path")
+        ]
         field = ".".join(loc) or "body"
         message = str(error.get("msg", "is not valid"))
         ctx = error.get("ctx") or {}
@@ -46,6 +50,9 @@ def field_errors_from_ninja(errors: list[dict[str, Any]]) -> list[dict[str, Any]
             message = "is required"
         elif error.get("type") == "extra_forbidden":
             message = "is not a known field"
+        elif error.get("type") == "value_error" and "error" in ctx:
+            text = str(ctx["error"])
+            message = text[:1].upper() + text[1:]
         elif "expected" in ctx:
             message = f"{message}; allowed: {ctx['expected']}"
         result.append({"field": field, "message": message})

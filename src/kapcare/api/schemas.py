@@ -5,12 +5,28 @@ from __future__ import annotations
 import datetime as dt
 from typing import Generic, TypeVar
 
+from django.utils import timezone
 from ninja import Schema
-from pydantic import ConfigDict, EmailStr, Field
+from pydantic import ConfigDict, EmailStr, Field, field_validator
 
 from kapcare.patients.models import SexAtBirth, Status
 
 T = TypeVar("T")
+
+#: the oldest plausible age, as in the patient form
+MAX_AGE_YEARS = 120
+
+
+def check_date_of_birth(born: dt.date | None) -> dt.date | None:
+    """The same rule as the web form: not in the future, not more than 120 years ago."""
+    if born is None:
+        return born
+    today = timezone.localdate()
+    if born > today:
+        raise ValueError("the date of birth cannot be in the future")
+    if born.year < today.year - MAX_AGE_YEARS:
+        raise ValueError(f"enter a date after {today.year - MAX_AGE_YEARS}")
+    return born
 
 
 class ClinicOut(Schema):
@@ -85,6 +101,8 @@ class PatientIn(Schema):
     emergency_contact_relationship: str = Field("", max_length=60)
     emergency_contact_phone: str = Field("", max_length=40)
 
+    _date_of_birth = field_validator("date_of_birth")(check_date_of_birth)
+
 
 class PatientPatch(Schema):
     model_config = ConfigDict(extra="forbid")
@@ -104,6 +122,8 @@ class PatientPatch(Schema):
     emergency_contact_name: str | None = Field(None, max_length=200)
     emergency_contact_relationship: str | None = Field(None, max_length=60)
     emergency_contact_phone: str | None = Field(None, max_length=40)
+
+    _date_of_birth = field_validator("date_of_birth")(check_date_of_birth)
 
 
 class Page(Schema, Generic[T]):

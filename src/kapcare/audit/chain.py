@@ -50,13 +50,17 @@ class Break:
     reason: str
 
 
-def verify_rows(chain: int, rows: Iterable[Mapping[str, Any]], head: tuple[int, str] | None) -> Break | None:
+def verify_rows(
+    chain: int, rows: Iterable[Mapping[str, Any]], head: tuple[int, str] | None
+) -> Break | None:
     """Check one chain's rows (ordered by seq) against each other and the stored head."""
     expected_prev = GENESIS_HASH
     expected_seq = 1
     for row in rows:
         if row["seq"] != expected_seq:
-            return Break(chain, expected_seq, row["id"], f"row {expected_seq} is missing or out of order")
+            return Break(
+                chain, expected_seq, row["id"], f"row {expected_seq} is missing or out of order"
+            )
         if row["prev_hash"] != expected_prev:
             return Break(chain, row["seq"], row["id"], "previous-hash link does not match")
         if row_hash(row["prev_hash"], row) != row["hash"]:

@@ -10,7 +10,13 @@ from django.db.models import QuerySet
 from kapcare.audit.models import Action, AuditEvent
 
 #: actions that show a person looked at or changed a patient's record
-RECORD_ACCESS_ACTIONS = (Action.VIEW, Action.UPDATE, Action.CREATE, Action.TRANSITION, Action.EXPORT)
+RECORD_ACCESS_ACTIONS = (
+    Action.VIEW,
+    Action.UPDATE,
+    Action.CREATE,
+    Action.TRANSITION,
+    Action.EXPORT,
+)
 
 
 def trail_for_clinic(

@@ -80,7 +80,7 @@ def _lock_head(chain_id: int) -> ChainHead:
         try:
             with transaction.atomic():
                 ChainHead.objects.create(chain=chain_id, seq=0, hash=GENESIS_HASH)
-        except Exception:  # noqa: BLE001, S110 - IntegrityError differs by backend wrapper
+        except Exception:  # noqa: S110 - IntegrityError differs by backend wrapper
             pass
         head = ChainHead.objects.select_for_update().get(chain=chain_id)
     return head

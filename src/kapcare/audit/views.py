@@ -40,7 +40,12 @@ def trail(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     # Reading the trail is itself recorded (it reveals who saw which patient).
-    record(Action.VIEW, actor=actor, object_type="audit.auditevent", detail={"filters": {k: str(v) for k, v in filters.items() if v}})
+    record(
+        Action.VIEW,
+        actor=actor,
+        object_type="audit.auditevent",
+        detail={"filters": {k: str(v) for k, v in filters.items() if v}},
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -23,6 +23,11 @@ class Severity(StrEnum):
     WARN = "warn"
     INFO = "info"
 
+    @property
+    def rank(self) -> int:
+        """Sort position: block before warn before info."""
+        return list(Severity).index(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:

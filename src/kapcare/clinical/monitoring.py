@@ -18,8 +18,8 @@ from itertools import pairwise
 from types import MappingProxyType
 from typing import Final
 
-from kapcare.clinical.dosing import Route, parse_route
 from kapcare.clinical.findings import Finding, Severity
+from kapcare.clinical.routes import Route, parse_route
 from kapcare.clinical.vitals import Phase, Thresholds, VitalSigns, assess, assess_sedation
 
 

@@ -14,8 +14,8 @@ from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
 from typing import Final
 
-from kapcare.clinical.dosing import Route, parse_route
 from kapcare.clinical.findings import Finding, Severity
+from kapcare.clinical.routes import Route, parse_route
 
 
 class Phase(StrEnum):

@@ -36,7 +36,9 @@ def env_bool(name: str, *, default: bool) -> bool:
         return True
     if lowered in {"0", "false", "no", "off"}:
         return False
-    raise ConfigurationError(f"{name}: {raw!r} is not a boolean; use one of true/false, 1/0, yes/no")
+    raise ConfigurationError(
+        f"{name}: {raw!r} is not a boolean; use one of true/false, 1/0, yes/no"
+    )
 
 
 def env_int(name: str, *, default: int, minimum: int = 0, maximum: int = 10**9) -> int:
@@ -48,7 +50,9 @@ def env_int(name: str, *, default: int, minimum: int = 0, maximum: int = 10**9) 
     except ValueError:
         raise ConfigurationError(f"{name}: {raw!r} is not a whole number") from None
     if not minimum <= value <= maximum:
-        raise ConfigurationError(f"{name}: {value} is outside the allowed range {minimum}–{maximum}")
+        raise ConfigurationError(
+            f"{name}: {value} is outside the allowed range {minimum}–{maximum}"
+        )
     return value
 
 

@@ -31,9 +31,8 @@ NAV = (
 
 
 def navigation_for(request: HttpRequest, actor: Any) -> list[NavItem]:
-    items = []
-    for label, name, perm in NAV:
-        if has_perm(actor, perm):
-            url = reverse(name)
-            items.append(NavItem(label, url, request.path.startswith(url)))
-    return items
+    urls = [(label, reverse(name)) for label, name, perm in NAV if has_perm(actor, perm)]
+    # Only the most specific match is current: "/portal/" is not lit on "/portal/access-log/".
+    matches = [url for _, url in urls if request.path.startswith(url)]
+    current = max(matches, key=len, default=None)
+    return [NavItem(label, url, url == current) for label, url in urls]

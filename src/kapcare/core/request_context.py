@@ -13,7 +13,8 @@ class RequestContext:
 
 
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "kapcare_request_context", default=RequestContext()
+    "kapcare_request_context",
+    default=RequestContext(),  # noqa: B039 - frozen, so sharing it is safe
 )
 
 

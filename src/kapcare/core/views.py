@@ -65,7 +65,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         from kapcare.api.problems import problem_response
 
-        return problem_response(request, 500, "Server error", "The change was rolled back; try again.")
+        return problem_response(
+            request, 500, "Server error", "The change was rolled back; try again."
+        )
     return render(request, "500.html", status=500)
 
 

@@ -13,7 +13,7 @@ from kapcare.accounts.models import Clinic, Membership, Role, User, UserKind
 from kapcare.patients import services
 from kapcare.patients.models import CareTeamMember, ChartNote, NoteVisibility, Patient, TeamRole
 
-DEMO_PASSWORD = "kapcare-demo"  # noqa: S105 - published demo credential, demo mode only
+DEMO_PASSWORD = "kapcare-demo"  # noqa: S105 - the published demo password
 
 CEDAR_GROVE = "Cedar Grove Ketamine Clinic"
 HARBOR_LIGHT = "Harbor Light Wellness"
@@ -69,7 +69,8 @@ def _patient(clinic: Clinic, mrn: str, **fields: object) -> Patient:
 @transaction.atomic
 def seed_demo() -> dict[str, str]:
     cedar, _ = Clinic.objects.get_or_create(
-        name=CEDAR_GROVE, defaults={"slug": "cedar-grove", "time_zone": "America/Denver", "phone": "(303) 555-0142"}
+        name=CEDAR_GROVE,
+        defaults={"slug": "cedar-grove", "time_zone": "America/Denver", "phone": "(303) 555-0142"},
     )
     harbor, _ = Clinic.objects.get_or_create(
         name=HARBOR_LIGHT, defaults={"slug": "harbor-light", "time_zone": "America/Los_Angeles"}
@@ -83,7 +84,9 @@ def seed_demo() -> dict[str, str]:
         ("other@example.com", "Olivia Chen", Role.THERAPIST, harbor),
     ):
         user = _user(email, name, UserKind.STAFF)
-        membership, _ = Membership.objects.get_or_create(user=user, clinic=clinic, defaults={"role": role})
+        membership, _ = Membership.objects.get_or_create(
+            user=user, clinic=clinic, defaults={"role": role}
+        )
         staff[email] = membership
     # The prescriber also covers Harbor Light, to show switching between clinics.
     Membership.objects.get_or_create(
@@ -91,19 +94,42 @@ def seed_demo() -> dict[str, str]:
     )
 
     jordan = _patient(
-        cedar, "KC-1001", given_name="Jordan", family_name="Rivera", pronouns="they/them",
-        date_of_birth=dt.date(1987, 3, 21), sex_at_birth="female", gender_identity="non-binary",
-        email="patient@example.com", phone="(303) 555-0187", address="1420 Aspen Way\nBoulder, CO 80302",
-        emergency_contact_name="Casey Rivera", emergency_contact_relationship="sibling",
-        emergency_contact_phone="(303) 555-0110", status="active",
+        cedar,
+        "KC-1001",
+        given_name="Jordan",
+        family_name="Rivera",
+        pronouns="they/them",
+        date_of_birth=dt.date(1987, 3, 21),
+        sex_at_birth="female",
+        gender_identity="non-binary",
+        email="patient@example.com",
+        phone="(303) 555-0187",
+        address="1420 Aspen Way\nBoulder, CO 80302",
+        emergency_contact_name="Casey Rivera",
+        emergency_contact_relationship="sibling",
+        emergency_contact_phone="(303) 555-0110",
+        status="active",
     )
     sam = _patient(
-        cedar, "KC-1002", given_name="Samuel", family_name="Lee", preferred_name="Sam", pronouns="he/him",
-        date_of_birth=dt.date(1972, 8, 5), sex_at_birth="male", email="patient2@example.com",
-        phone="(303) 555-0133", emergency_contact_name="Jamie Lee", emergency_contact_relationship="spouse",
-        emergency_contact_phone="(303) 555-0134", status="screening",
+        cedar,
+        "KC-1002",
+        given_name="Samuel",
+        family_name="Lee",
+        preferred_name="Sam",
+        pronouns="he/him",
+        date_of_birth=dt.date(1972, 8, 5),
+        sex_at_birth="male",
+        email="patient2@example.com",
+        phone="(303) 555-0133",
+        emergency_contact_name="Jamie Lee",
+        emergency_contact_relationship="spouse",
+        emergency_contact_phone="(303) 555-0134",
+        status="screening",
     )
-    for patient, email, name in ((jordan, "patient@example.com", "Jordan Rivera"), (sam, "patient2@example.com", "Sam Lee")):
+    for patient, email, name in (
+        (jordan, "patient@example.com", "Jordan Rivera"),
+        (sam, "patient2@example.com", "Sam Lee"),
+    ):
         if patient.user_id is None:
             patient.user = _user(email, name, UserKind.PATIENT)
             patient.save(update_fields=["user"])
@@ -111,44 +137,72 @@ def seed_demo() -> dict[str, str]:
     from kapcare.support.models import SupportRelationship
 
     SupportRelationship.objects.get_or_create(
-        patient=jordan, user=_user("support@example.com", "Casey Rivera", UserKind.SUPPORT),
+        patient=jordan,
+        user=_user("support@example.com", "Casey Rivera", UserKind.SUPPORT),
         defaults={"relationship": "sibling"},
     )
 
     _patient(
-        harbor, "HL-2001", given_name="Morgan", family_name="Ellis", pronouns="she/her",
-        date_of_birth=dt.date(1981, 2, 2), status="active", email="morgan.ellis@example.net",
+        harbor,
+        "HL-2001",
+        given_name="Morgan",
+        family_name="Ellis",
+        pronouns="she/her",
+        date_of_birth=dt.date(1981, 2, 2),
+        status="active",
+        email="morgan.ellis@example.net",
     )
 
     others = []
-    for index, (given, family, preferred, pronouns, born, status, sex) in enumerate(MORE_PATIENTS, start=3):
+    for index, (given, family, preferred, pronouns, born, status, sex) in enumerate(
+        MORE_PATIENTS, start=3
+    ):
         others.append(
             _patient(
-                cedar, f"KC-{1000 + index}", given_name=given, family_name=family, preferred_name=preferred,
-                pronouns=pronouns, date_of_birth=born, status=status, sex_at_birth=sex,
+                cedar,
+                f"KC-{1000 + index}",
+                given_name=given,
+                family_name=family,
+                preferred_name=preferred,
+                pronouns=pronouns,
+                date_of_birth=born,
+                status=status,
+                sex_at_birth=sex,
                 email=f"{given.lower()}.{family.lower().replace(chr(39), '')}@example.net",
             )
         )
 
     prescriber, therapist, nurse = (
-        staff["prescriber@example.com"], staff["therapist@example.com"], staff["nurse@example.com"]
+        staff["prescriber@example.com"],
+        staff["therapist@example.com"],
+        staff["nurse@example.com"],
     )
     for patient in (jordan, sam, *others[:8]):
-        CareTeamMember.objects.get_or_create(patient=patient, membership=prescriber, team_role=TeamRole.PRESCRIBER)
-        CareTeamMember.objects.get_or_create(patient=patient, membership=therapist, team_role=TeamRole.THERAPIST)
+        CareTeamMember.objects.get_or_create(
+            patient=patient, membership=prescriber, team_role=TeamRole.PRESCRIBER
+        )
+        CareTeamMember.objects.get_or_create(
+            patient=patient, membership=therapist, team_role=TeamRole.THERAPIST
+        )
     for patient in (jordan, others[0], others[8]):
-        CareTeamMember.objects.get_or_create(patient=patient, membership=nurse, team_role=TeamRole.NURSE)
+        CareTeamMember.objects.get_or_create(
+            patient=patient, membership=nurse, team_role=TeamRole.NURSE
+        )
 
     if not ChartNote.objects.filter(patient=jordan).exists():
         author = Actor(user=therapist.user, clinic=cedar, role=Role.THERAPIST, membership=therapist)
         services.note_create(
-            actor=author, patient=jordan, title="Preparation session 1",
+            actor=author,
+            patient=jordan,
+            title="Preparation session 1",
             body="Discussed what to expect during the first session and set-and-setting. "
-                 "Jordan's intention: 'to meet my grief with less fear'. Escort: Casey (sibling).",
+            "Jordan's intention: 'to meet my grief with less fear'. Escort: Casey (sibling).",
             visibility=NoteVisibility.CLINIC,
         )
         services.note_create(
-            actor=author, patient=jordan, title="Trauma history (care team only)",
+            actor=author,
+            patient=jordan,
+            title="Trauma history (care team only)",
             body="Details of childhood trauma shared in confidence; relevant to integration work.",
             visibility=NoteVisibility.CARE_TEAM,
         )

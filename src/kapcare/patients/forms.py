@@ -36,7 +36,9 @@ class PatientForm(forms.ModelForm):
     def clean_mrn(self) -> str:
         mrn = str(self.cleaned_data["mrn"]).strip().upper()
         if not mrn.replace("-", "").isalnum():
-            raise forms.ValidationError("Use only letters, digits and dashes (for example KC-1042).")
+            raise forms.ValidationError(
+                "Use only letters, digits and dashes (for example KC-1042)."
+            )
         return mrn
 
     def clean_date_of_birth(self) -> dt.date:
@@ -59,15 +61,23 @@ class PatientForm(forms.ModelForm):
 
 
 class PatientSearchForm(forms.Form):
-    q = forms.CharField(label="Search by name or MRN", required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. Rivera or KC-1001"}))
-    status = forms.ChoiceField(label="Status", required=False, choices=[("", "All statuses"), *Status.choices])
+    q = forms.CharField(
+        label="Search by name or MRN",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. Rivera or KC-1001"}),
+    )
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "All statuses"), *Status.choices]
+    )
     mine = forms.BooleanField(label="Only my patients", required=False)
 
 
 class TransitionForm(forms.Form):
     transition = forms.CharField(widget=forms.HiddenInput)
-    reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CareTeamForm(forms.Form):
@@ -76,7 +86,9 @@ class CareTeamForm(forms.Form):
 
     def __init__(self, *args: Any, memberships: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [
+        member_field = self.fields["member"]
+        assert isinstance(member_field, forms.ChoiceField)
+        member_field.choices = [
             (m.pk, f"{m.user.full_name} ({m.get_role_display()})") for m in memberships
         ]
 

@@ -129,6 +129,9 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["-changed_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
 
 class NoteVisibility(models.TextChoices):
     CLINIC = "clinic", "Clinical staff of the clinic"

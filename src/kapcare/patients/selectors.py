@@ -14,11 +14,15 @@ from kapcare.patients.models import CareTeamMember, Patient
 def care_team_prefetch() -> Prefetch[Any]:
     return Prefetch(
         "care_team",
-        queryset=CareTeamMember.objects.select_related("membership__user").order_by("team_role", "id"),
+        queryset=CareTeamMember.objects.select_related("membership__user").order_by(
+            "team_role", "id"
+        ),
     )
 
 
-def patient_search(actor: Actor, *, q: str = "", status: str = "", mine: bool = False) -> QuerySet[Patient]:
+def patient_search(
+    actor: Actor, *, q: str = "", status: str = "", mine: bool = False
+) -> QuerySet[Patient]:
     patients = patients_for(actor)
     q = q.strip()
     if q:
@@ -35,4 +39,6 @@ def patient_search(actor: Actor, *, q: str = "", status: str = "", mine: bool = 
         patients = patients.filter(status=status)
     if mine and actor.membership is not None:
         patients = patients.filter(my_patients_filter(actor))
-    return patients.prefetch_related(care_team_prefetch()).order_by("family_name", "given_name", "id")
+    return patients.prefetch_related(care_team_prefetch()).order_by(
+        "family_name", "given_name", "id"
+    )

@@ -5,6 +5,7 @@ Each function is atomic and writes its audit row in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -55,7 +56,12 @@ class DuplicateMRN(ValidationError):
 
 def _duplicate_mrn(mrn: str) -> DuplicateMRN:
     return DuplicateMRN(
-        {"mrn": [f"Medical record number {mrn} is already in use at this clinic; each patient needs their own."]}
+        {
+            "mrn": [
+                f"Medical record number {mrn} is already in use at this clinic; "
+                "each patient needs their own."
+            ]
+        }
     )
 
 
@@ -78,7 +84,9 @@ def patient_create(*, actor: Actor, **fields: Any) -> Patient:
 
 
 @transaction.atomic
-def patient_update(*, actor: Actor, patient: Patient, expected_version: int, **fields: Any) -> Patient:
+def patient_update(
+    *, actor: Actor, patient: Patient, expected_version: int, **fields: Any
+) -> Patient:
     """Apply changed fields if nobody else saved since ``expected_version`` was read."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -88,7 +96,9 @@ def patient_update(*, actor: Actor, patient: Patient, expected_version: int, **f
         setattr(patient, name, value)
     patient.full_clean(exclude=["clinic", "user"], validate_unique=False)
     if "mrn" in changed and (
-        Patient.objects.filter(clinic=patient.clinic, mrn=patient.mrn).exclude(pk=patient.pk).exists()
+        Patient.objects.filter(clinic=patient.clinic, mrn=patient.mrn)
+        .exclude(pk=patient.pk)
+        .exists()
     ):
         raise _duplicate_mrn(patient.mrn)
     now = timezone.now()
@@ -178,7 +188,7 @@ def re_refer(*, actor: Actor, patient: Patient) -> Patient:
     return _transition(actor, patient, "re_refer")
 
 
-TRANSITION_FUNCTIONS = {
+TRANSITION_FUNCTIONS: dict[str, Callable[..., Patient]] = {
     "begin_screening": begin_screening,
     "mark_eligible": mark_eligible,
     "mark_not_eligible": mark_not_eligible,
@@ -199,15 +209,17 @@ TEAM_ROLE_FITS = {
 
 
 @transaction.atomic
-def care_team_assign(*, actor: Actor, patient: Patient, membership: Membership, team_role: str) -> CareTeamMember:
+def care_team_assign(
+    *, actor: Actor, patient: Patient, membership: Membership, team_role: str
+) -> CareTeamMember:
     if membership.clinic_id != patient.clinic_id or not membership.is_active:
         raise ValidationError({"member": ["Choose an active staff member of this clinic."]})
     if team_role not in TeamRole.values:
         raise ValidationError({"team_role": [f"Choose one of: {', '.join(TeamRole.labels)}."]})
     if membership.role not in TEAM_ROLE_FITS[TeamRole(team_role)]:
-        raise ValidationError(
-            {"team_role": [f"A {membership.get_role_display().lower()} cannot be {TeamRole(team_role).label.lower()}."]}
-        )
+        staff_role = membership.get_role_display().lower()
+        wanted = TeamRole(team_role).label.lower()
+        raise ValidationError({"team_role": [f"A {staff_role} cannot be {wanted}."]})
     member, created = CareTeamMember.objects.get_or_create(
         patient=patient, membership=membership, team_role=team_role
     )
@@ -230,20 +242,37 @@ def care_team_remove(*, actor: Actor, member: CareTeamMember) -> None:
         actor=actor,
         patient=patient,
         obj=member,
-        detail={"care_team": "removed", "member": member.membership.user_id, "team_role": member.team_role},
+        detail={
+            "care_team": "removed",
+            "member": member.membership.user_id,
+            "team_role": member.team_role,
+        },
     )
     member.delete()
 
 
 @transaction.atomic
 def note_create(
-    *, actor: Actor, patient: Patient, title: str, body: str, visibility: str, amends: ChartNote | None = None
+    *,
+    actor: Actor,
+    patient: Patient,
+    title: str,
+    body: str,
+    visibility: str,
+    amends: ChartNote | None = None,
 ) -> ChartNote:
     if visibility not in NoteVisibility.values:
-        raise ValidationError({"visibility": [f"Choose one of: {', '.join(NoteVisibility.labels)}."]})
+        raise ValidationError(
+            {"visibility": [f"Choose one of: {', '.join(NoteVisibility.labels)}."]}
+        )
     note = ChartNote(
-        patient=patient, clinic=patient.clinic, author=actor.user, title=title.strip(), body=body.strip(),
-        visibility=visibility, amends=amends,
+        patient=patient,
+        clinic=patient.clinic,
+        author=actor.user,
+        title=title.strip(),
+        body=body.strip(),
+        visibility=visibility,
+        amends=amends,
     )
     note.full_clean()
     note.save()

@@ -11,7 +11,11 @@ urlpatterns = [
     path("<int:patient_id>/edit/", views.patient_edit, name="edit"),
     path("<int:patient_id>/status/", views.patient_transition, name="transition"),
     path("<int:patient_id>/care-team/", views.care_team_add, name="care_team_add"),
-    path("<int:patient_id>/care-team/<int:member_id>/remove/", views.care_team_remove, name="care_team_remove"),
+    path(
+        "<int:patient_id>/care-team/<int:member_id>/remove/",
+        views.care_team_remove,
+        name="care_team_remove",
+    ),
     path("<int:patient_id>/notes/", views.patient_notes, name="notes"),
     path("<int:patient_id>/invite/", views.patient_invite, name="invite"),
 ]

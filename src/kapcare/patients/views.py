@@ -21,7 +21,13 @@ from kapcare.audit.models import Action
 from kapcare.audit.services import record
 from kapcare.clinical import journey
 from kapcare.patients import services
-from kapcare.patients.forms import CareTeamForm, NoteForm, PatientForm, PatientSearchForm, TransitionForm
+from kapcare.patients.forms import (
+    CareTeamForm,
+    NoteForm,
+    PatientForm,
+    PatientSearchForm,
+    TransitionForm,
+)
 from kapcare.patients.models import CareTeamMember, Patient, StatusChange
 from kapcare.patients.selectors import care_team_prefetch, patient_search
 
@@ -73,7 +79,10 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     form = PatientSearchForm(request.GET or None)
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     patients = patient_search(
-        actor, q=filters.get("q", ""), status=filters.get("status", ""), mine=filters.get("mine", False)
+        actor,
+        q=filters.get("q", ""),
+        status=filters.get("status", ""),
+        mine=filters.get("mine", False),
     )
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = [p.pk for p in page.object_list]
@@ -108,7 +117,12 @@ def patient_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{patient.display_name} is registered.")
             return redirect("patients:chart", patient.pk)
-    return render(request, "patients/form.html", {"form": form, "creating": True}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "patients/form.html",
+        {"form": form, "creating": True},
+        status=400 if form.errors else 200,
+    )
 
 
 def _apply_errors(form: Any, exc: ValidationError) -> None:
@@ -125,10 +139,14 @@ def patient_chart(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     patient = get_patient(actor, patient_id, queryset=_chart_queryset(actor))
     context = _chart_context(request, patient, "overview")
-    memberships = Membership.objects.filter(clinic=patient.clinic, is_active=True).select_related("user")
+    memberships = Membership.objects.filter(clinic=patient.clinic, is_active=True).select_related(
+        "user"
+    )
     context.update(
         {
-            "history": StatusChange.objects.filter(patient=patient).select_related("changed_by")[:10],
+            "history": StatusChange.objects.filter(patient=patient).select_related("changed_by")[
+                :10
+            ],
             "transitions": [
                 (name, name.replace("_", " ").capitalize(), name in journey.REASON_REQUIRED)
                 for name in journey.available_transitions(patient.status)
@@ -150,19 +168,31 @@ def patient_chart(request: HttpRequest, patient_id: int) -> HttpResponse:
 def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     patient = get_patient(
-        actor, patient_id, Perm.PATIENT_EDIT, audit=Action.VIEW if request.method == "GET" else None,
+        actor,
+        patient_id,
+        Perm.PATIENT_EDIT,
+        audit=Action.VIEW if request.method == "GET" else None,
         queryset=_chart_queryset(actor),
     )
-    form = PatientForm(request.POST or None, instance=None if request.method == "POST" else patient,
-                       initial={"version": patient.version})
+    form = PatientForm(
+        request.POST or None,
+        instance=None if request.method == "POST" else patient,
+        initial={"version": patient.version},
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             services.patient_update(
-                actor=actor, patient=patient, expected_version=int(form.cleaned_data.get("version") or 0), **data
+                actor=actor,
+                patient=patient,
+                expected_version=int(form.cleaned_data.get("version") or 0),
+                **data,
             )
         except services.StaleRecord as exc:
-            form.add_error(None, f"{exc} Your changes are below; reload the record to see theirs, then re-apply.")
+            form.add_error(
+                None,
+                f"{exc} Your changes are below; reload the record to see theirs, then re-apply.",
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -192,7 +222,12 @@ def patient_transition(request: HttpRequest, patient_id: int) -> HttpResponse:
     except (journey.InvalidTransition, services.StaleRecord) as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
-        messages.error(request, "Reason: a reason is required for this change." if "reason" in exc.message_dict else "; ".join(exc.messages))
+        messages.error(
+            request,
+            "Reason: a reason is required for this change."
+            if "reason" in exc.message_dict
+            else "; ".join(exc.messages),
+        )
     else:
         messages.success(request, f"Status is now {patient.get_status_display().lower()}.")
     return redirect("patients:chart", patient.pk)
@@ -203,13 +238,18 @@ def patient_transition(request: HttpRequest, patient_id: int) -> HttpResponse:
 def care_team_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     patient = get_patient(actor, patient_id, Perm.CARE_TEAM_MANAGE, audit=None)
-    memberships = Membership.objects.filter(clinic=patient.clinic, is_active=True).select_related("user")
+    memberships = Membership.objects.filter(clinic=patient.clinic, is_active=True).select_related(
+        "user"
+    )
     form = CareTeamForm(request.POST, memberships=memberships)
     if form.is_valid():
         membership = memberships.get(pk=form.cleaned_data["member"])
         try:
             services.care_team_assign(
-                actor=actor, patient=patient, membership=membership, team_role=form.cleaned_data["team_role"]
+                actor=actor,
+                patient=patient,
+                membership=membership,
+                team_role=form.cleaned_data["team_role"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -225,7 +265,11 @@ def care_team_add(request: HttpRequest, patient_id: int) -> HttpResponse:
 def care_team_remove(request: HttpRequest, patient_id: int, member_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     patient = get_patient(actor, patient_id, Perm.CARE_TEAM_MANAGE, audit=None)
-    member = CareTeamMember.objects.filter(patient=patient, pk=member_id).select_related("membership__user").first()
+    member = (
+        CareTeamMember.objects.filter(patient=patient, pk=member_id)
+        .select_related("membership__user")
+        .first()
+    )
     if member is None:
         raise Http404("No such care-team member")
     services.care_team_remove(actor=actor, member=member)
@@ -239,8 +283,11 @@ def patient_notes(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     writing = request.method == "POST"
     patient = get_patient(
-        actor, patient_id, Perm.NOTE_WRITE if writing else Perm.PATIENT_CLINICAL,
-        object_type="patients.chartnote", audit=None if writing else Action.VIEW,
+        actor,
+        patient_id,
+        Perm.NOTE_WRITE if writing else Perm.PATIENT_CLINICAL,
+        object_type="patients.chartnote",
+        audit=None if writing else Action.VIEW,
         queryset=_chart_queryset(actor),
     )
     form = NoteForm(request.POST or None)
@@ -271,7 +318,11 @@ def patient_invite(request: HttpRequest, patient_id: int) -> HttpResponse:
         return redirect("patients:chart", patient.pk)
     try:
         account_services.invitation_create(
-            actor=actor, email=email, full_name=patient.legal_name, kind=InvitationKind.PATIENT, patient=patient
+            actor=actor,
+            email=email,
+            full_name=patient.legal_name,
+            kind=InvitationKind.PATIENT,
+            patient=patient,
         )
     except account_services.InvitationError as exc:
         messages.error(request, str(exc).capitalize())

@@ -20,12 +20,19 @@ def home(request: HttpRequest) -> HttpResponse:
     from kapcare.accounts.policy import patients_for
 
     patient = get_patient(
-        actor, actor.patient.pk, Perm.PORTAL, queryset=patients_for(actor).prefetch_related(care_team_prefetch())
+        actor,
+        actor.patient.pk,
+        Perm.PORTAL,
+        queryset=patients_for(actor).prefetch_related(care_team_prefetch()),
     )
     return render(
         request,
         "portal/home.html",
-        {"patient": patient, "care_team": list(patient.care_team.all()), "today": timezone.localdate()},
+        {
+            "patient": patient,
+            "care_team": list(patient.care_team.all()),
+            "today": timezone.localdate(),
+        },
     )
 
 

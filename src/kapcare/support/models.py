@@ -14,8 +14,12 @@ class SupportRelationship(models.Model):
     something, the link alone reveals nothing of the record.
     """
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="supporters")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supporting")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="supporters"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supporting"
+    )
     relationship = models.CharField(max_length=60)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -14,7 +14,8 @@ from kapcare.accounts.policy import Perm, require
 def home(request: HttpRequest) -> HttpResponse:
     from kapcare.support.models import SupportRelationship
 
-    links = SupportRelationship.objects.filter(user=request.user).select_related("patient")
+    actor = request.actor  # type: ignore[attr-defined]
+    links = SupportRelationship.objects.filter(user=actor.user).select_related("patient")
     # Only the first name: everything else waits for the patient to share it.
     supported = [link.patient.preferred_name or link.patient.given_name for link in links]
     return render(request, "support/home.html", {"supported": supported})

@@ -7,7 +7,7 @@ fix, because bad input must get a clear message, never a stack trace.
 from __future__ import annotations
 
 
-class InvalidResponse(ValueError):  # noqa: N818 - the name is public API (issue 4)
+class InvalidResponse(ValueError):
     """A questionnaire response cannot be scored as given.
 
     The message names the item and the allowed values; ``item`` is the item key

@@ -21,6 +21,10 @@ class Command(BaseCommand):
         if breaks:
             for b in breaks:
                 where = f"row id {b.row_id}" if b.row_id is not None else "end of chain"
-                self.stderr.write(f"chain {b.chain}: broken at sequence {b.seq} ({where}): {b.reason}")
-            raise CommandError(f"Audit trail is NOT intact: {len(breaks)} broken chain(s) among {checked} rows.")
+                self.stderr.write(
+                    f"chain {b.chain}: broken at sequence {b.seq} ({where}): {b.reason}"
+                )
+            raise CommandError(
+                f"Audit trail is NOT intact: {len(breaks)} broken chain(s) among {checked} rows."
+            )
         self.stdout.write(self.style.SUCCESS(f"Audit trail intact: {checked} rows verified."))

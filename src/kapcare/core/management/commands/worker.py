@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = "Run the background task worker until stopped (SIGTERM stops it cleanly)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--batch", action="store_true", help="Run what is queued now, then exit.")
+        parser.add_argument(
+            "--batch", action="store_true", help="Run what is queued now, then exit."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         extra = ["--batch", "--no-startup-delay"] if options["batch"] else []

@@ -11,6 +11,16 @@
     return DRAFT_PREFIX + location.pathname + "#" + (form.id || form.getAttribute("action") || "form");
   }
 
+  // A field still showing what the page was served with (a select's preset choice, a prefilled
+  // input) has not been touched on this page yet, so the draft may fill it in.
+  function untouched(field) {
+    if (field.options) {
+      return Array.prototype.every.call(field.options, function (o) { return o.selected === o.defaultSelected; });
+    }
+    if ("defaultValue" in field) return field.value === field.defaultValue;
+    return !field.value;
+  }
+
   function keepDrafts() {
     document.querySelectorAll("form[data-keep-draft]").forEach(function (form) {
       var key = draftKey(form);
@@ -21,7 +31,8 @@
           var restored = false;
           Object.keys(values).forEach(function (name) {
             var field = form.elements.namedItem(name);
-            if (field && field.type !== "password" && field.type !== "hidden" && !field.value) {
+            if (field && field.type !== "password" && field.type !== "hidden" && untouched(field) &&
+                field.value !== values[name]) {
               field.value = values[name];
               restored = true;
             }

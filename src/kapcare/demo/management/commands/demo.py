@@ -28,10 +28,16 @@ class Command(BaseCommand):
     help = "Create or reuse the demo database under ./var/, seed it and serve it."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1)."
+        )
         parser.add_argument("--port", default="8000", help="Port, 1024–65535 (default 8000).")
-        parser.add_argument("--reset", action="store_true", help="Delete the demo database and start again.")
-        parser.add_argument("--no-serve", action="store_true", help="Prepare the database and exit.")
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete the demo database and start again."
+        )
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Prepare the database and exit."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         port = _port(str(options["port"]))
@@ -40,10 +46,14 @@ class Command(BaseCommand):
             ipaddress.ip_address(host)
         except ValueError:
             if host != "localhost":
-                raise CommandError(f"--host: {host!r} is not an IP address or 'localhost'") from None
+                raise CommandError(
+                    f"--host: {host!r} is not an IP address or 'localhost'"
+                ) from None
         database = settings.DATABASES["default"]
         if database["ENGINE"] != "django.db.backends.sqlite3":
-            raise CommandError("The demo runs on SQLite only; unset DATABASE_URL to use ./var/demo.sqlite3.")
+            raise CommandError(
+                "The demo runs on SQLite only; unset DATABASE_URL to use ./var/demo.sqlite3."
+            )
         path = Path(database["NAME"])
         if options["reset"]:
             from django.db import connections
@@ -59,7 +69,10 @@ class Command(BaseCommand):
         self.stdout.write("Sign in with any of these accounts (password: " + DEMO_PASSWORD + "):")
         for persona in PERSONAS:
             self.stdout.write(f"  {persona.email:<26} {persona.description}")
-        self.stdout.write(f"\nDatabase: {path}  (run 'make demo ARGS=--reset' or 'kapcare demo --reset' to start over)\n")
+        self.stdout.write(
+            f"\nDatabase: {path}\n"
+            "Start over with 'make demo ARGS=--reset' (or 'kapcare demo --reset').\n"
+        )
         if options["no_serve"]:
             return
         os.environ.setdefault("KAPCARE_ALLOWED_HOSTS", "*")

@@ -1,0 +1,63 @@
+"""The OpenAPI description and the interactive docs, served without any CDN."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.test import Client
+
+
+def schema() -> dict[str, Any]:
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_the_openapi_document_lists_every_route_and_method(db: Any) -> None:
+    paths = schema()["paths"]
+    assert {path: sorted(ops) for path, ops in paths.items()} == {
+        "/api/v1/me": ["get"],
+        "/api/v1/patients": ["get", "post"],
+        "/api/v1/patients/{patient_id}": ["get", "patch"],
+    }
+
+
+def test_the_openapi_document_describes_both_ways_to_authenticate(db: Any) -> None:
+    schemes = schema()["components"]["securitySchemes"]
+    assert schemes["TokenAuth"] == {"type": "http", "scheme": "bearer"}
+    assert schemes["SessionAuth"]["in"] == "cookie"
+
+
+def test_the_openapi_document_states_the_page_size_limit(db: Any) -> None:
+    parameters = schema()["paths"]["/api/v1/patients"]["get"]["parameters"]
+    limit = next(p for p in parameters if p["name"] == "limit")
+    assert (limit["schema"]["minimum"], limit["schema"]["maximum"]) == (1, 100)
+
+
+def test_the_patient_create_body_forbids_unknown_fields(db: Any) -> None:
+    component = schema()["components"]["schemas"]["PatientIn"]
+    assert component["additionalProperties"] is False
+    assert set(component["required"]) == {"mrn", "given_name", "family_name", "date_of_birth"}
+
+
+def test_the_docs_page_renders_without_any_external_url(db: Any) -> None:
+    response = Client().get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger-ui" in html
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), html
+    assert "cdn" not in html.lower()
+    policy = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy
+    assert "script-src 'self'" in policy
+
+
+def test_the_docs_assets_are_served_locally(db: Any) -> None:
+    html = Client().get("/api/v1/docs").content.decode()
+    assets = re.findall(r"""(?:src|href)="(/static/[^"]+)\"""", html)
+    assert any(a.endswith("swagger-ui-bundle.js") for a in assets)
+    for asset in assets:
+        response = Client().get(asset)
+        assert response.status_code == 200, asset
