@@ -77,7 +77,7 @@ def _classify(response: Any, api: bool) -> str:
 @pytest.mark.parametrize("route_name", sorted(MATRIX))
 def test_access_matrix(route_name: str, persona: str, world: Any, client_for: Any) -> None:
     from kapcare.accounts.actors import Actor
-    from kapcare.accounts.services import api_token_create
+    from kapcare.accounts.services import api_token_create, invitation_create
 
     prescriber = world.memberships["prescriber"]
     world.token = api_token_create(
@@ -88,6 +88,18 @@ def test_access_matrix(route_name: str, persona: str, world: Any, client_for: An
         scope="write",
         days=30,
     ).token
+    world.invitation, _ = invitation_create(
+        actor=Actor(
+            user=world.users["admin"],
+            clinic=world.cedar,
+            role="admin",
+            membership=world.memberships["admin"],
+        ),
+        email="new.nurse@example.com",
+        full_name="New Nurse",
+        kind="staff",
+        role="nurse",
+    )
     route = MATRIX[route_name]
     client = client_for(persona)
     url = reverse(route_name, kwargs=route.kwargs(world))

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "kapcare.accounts",
     "kapcare.audit",
     "kapcare.patients",
+    "kapcare.intake",
+    "kapcare.measures",
     "kapcare.portal",
     "kapcare.support",
     "kapcare.api",

@@ -34,6 +34,8 @@ urlpatterns = [
     ),
     path("", include("kapcare.accounts.urls")),
     path("patients/", include("kapcare.patients.urls")),
+    path("", include("kapcare.intake.urls")),
+    path("", include("kapcare.measures.urls")),
     path("audit/", include("kapcare.audit.urls")),
     path("portal/", include("kapcare.portal.urls")),
     path("support/", include("kapcare.support.urls")),

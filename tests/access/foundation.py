@@ -67,6 +67,11 @@ ROUTES: dict[str, Route] = {
     ),
     "accounts:clinic_tokens": Route("GET", outcomes(FORBIDDEN, anonymous=LOGIN, admin=OK)),
     "accounts:staff": Route("GET", outcomes(FORBIDDEN, anonymous=LOGIN, admin=OK)),
+    "accounts:invitation_revoke": Route(
+        "POST",
+        outcomes(FORBIDDEN, anonymous=LOGIN, admin=OK),
+        kwargs=lambda w: {"invitation_id": w.invitation.pk},
+    ),
     "accounts:accept_invitation": Route(
         "GET", outcomes(NOT_FOUND), kwargs=lambda w: {"token": "no-such-invitation"}
     ),

@@ -351,3 +351,25 @@ def test_a_patient_invitation_cannot_be_taken_by_an_account_made_since(world: An
     assert "already has a kapcare account of another kind" in response.text
     assert Patient.objects.get(pk=world.unassigned.pk).user is None
     assert Invitation.objects.get().accepted_at is None
+
+
+def test_an_admin_revokes_a_pending_invitation_and_its_link_stops_working(
+    world: Any, client_for: Any
+) -> None:
+    from kapcare.accounts.models import Invitation
+
+    admin = client_for("admin")
+    admin.post(
+        reverse("accounts:staff"),
+        {"full_name": "Rae Park", "email": "rae@example.com", "role": "nurse"},
+    )
+    invitation = Invitation.objects.get(email="rae@example.com")
+    response = admin.post(reverse("accounts:invitation_revoke", args=[invitation.pk]), follow=True)
+    assert "The invitation for rae@example.com is revoked." in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    assert AuditEvent.objects.filter(action="revoke", object_id=str(invitation.pk)).count() == 1
+    assert (
+        "rae@example.com"
+        not in admin.get(reverse("accounts:staff")).content.decode().split("Pending", 1)[1]
+    )

@@ -12,5 +12,10 @@ urlpatterns = [
     path("clinic/switch/", views.switch_clinic, name="switch_clinic"),
     path("clinic/tokens/", views.clinic_tokens, name="clinic_tokens"),
     path("staff/", views.staff, name="staff"),
+    path(
+        "staff/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
 ]

@@ -412,6 +412,22 @@ def clinic_tokens(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/clinic_tokens.html", {"tokens": tokens, "now": timezone.now()})
 
 
+@require_POST
+@require(Perm.STAFF_MANAGE)
+def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """Withdraw an unused invitation; its link stops working at once."""
+    actor = request.actor  # type: ignore[attr-defined]
+    invitation = Invitation.objects.filter(
+        pk=invitation_id, clinic=actor.clinic, accepted_at__isnull=True, revoked_at__isnull=True
+    ).first()
+    if invitation is None:
+        deny(actor, Perm.STAFF_MANAGE, object_type="accounts.invitation", object_id=invitation_id)
+        raise Http404("No such invitation")
+    services.invitation_revoke(actor=actor, invitation=invitation)
+    messages.success(request, f"The invitation for {invitation.email} is revoked.")
+    return redirect("accounts:staff")
+
+
 @require_http_methods(["GET", "POST"])
 @require(Perm.STAFF_MANAGE)
 def staff(request: HttpRequest) -> HttpResponse:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from kapcare.accounts.actors import Actor
 from kapcare.accounts.models import Clinic, Membership, Role, User, UserKind
@@ -14,6 +15,13 @@ from kapcare.patients import services
 from kapcare.patients.models import CareTeamMember, ChartNote, NoteVisibility, Patient, TeamRole
 
 DEMO_PASSWORD = "kapcare-demo"  # noqa: S105 - the published demo password
+
+#: Each feature adds its demo data after the core personas and patients exist, in this order.
+#: A feature's ``seed()`` finds people by email and patients by MRN, and is safe to run twice.
+FEATURE_SEEDS = (
+    "kapcare.intake.demo.seed",
+    "kapcare.measures.demo.seed",
+)
 
 CEDAR_GROVE = "Cedar Grove Ketamine Clinic"
 HARBOR_LIGHT = "Harbor Light Wellness"
@@ -207,4 +215,6 @@ def seed_demo() -> dict[str, str]:
             visibility=NoteVisibility.CARE_TEAM,
         )
     Patient.objects.filter(clinic=cedar).update(updated_at=timezone.now())
+    for dotted in FEATURE_SEEDS:
+        import_string(dotted)()
     return {p.email: p.description for p in PERSONAS}
