@@ -41,6 +41,10 @@ class Perm(StrEnum):
     AUDIT_VIEW = "audit.view"
     STAFF_MANAGE = "staff.manage"
     CLINIC_TOKENS = "clinic.tokens"
+    MEASURES_ASSIGN = "measures.assign"
+    MEASURES_ENTER = "measures.enter"
+    ALERT_ACKNOWLEDGE = "alert.acknowledge"
+    MEASURES_SETTINGS = "measures.settings"
     STAFF_AREA = "staff.area"
     PORTAL = "portal"
     SUPPORT_AREA = "support.area"
@@ -59,13 +63,24 @@ _ALL_STAFF = frozenset(
     }
 )
 _CLINICAL = frozenset({Perm.PATIENT_CLINICAL, Perm.NOTE_WRITE})
+#: questionnaires and safety alerts: any clinician assigns, enters paper answers, acknowledges
+_MEASURES = frozenset({Perm.MEASURES_ASSIGN, Perm.MEASURES_ENTER, Perm.ALERT_ACKNOWLEDGE})
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.ADMIN: _ALL_STAFF
-    | {Perm.AUDIT_VIEW, Perm.STAFF_MANAGE, Perm.CARE_TEAM_MANAGE, Perm.CLINIC_TOKENS},
-    Role.PRESCRIBER: _ALL_STAFF | _CLINICAL | {Perm.PATIENT_TRANSITION, Perm.CARE_TEAM_MANAGE},
-    Role.THERAPIST: _ALL_STAFF | _CLINICAL | {Perm.PATIENT_TRANSITION},
-    Role.NURSE: _ALL_STAFF | _CLINICAL,
+    | {
+        Perm.AUDIT_VIEW,
+        Perm.STAFF_MANAGE,
+        Perm.CARE_TEAM_MANAGE,
+        Perm.CLINIC_TOKENS,
+        Perm.MEASURES_SETTINGS,
+    },
+    Role.PRESCRIBER: _ALL_STAFF
+    | _CLINICAL
+    | _MEASURES
+    | {Perm.PATIENT_TRANSITION, Perm.CARE_TEAM_MANAGE, Perm.MEASURES_SETTINGS},
+    Role.THERAPIST: _ALL_STAFF | _CLINICAL | _MEASURES | {Perm.PATIENT_TRANSITION},
+    Role.NURSE: _ALL_STAFF | _CLINICAL | _MEASURES,
     PATIENT_ROLE: frozenset({Perm.PORTAL, Perm.SIGNED_IN}),
     SUPPORT_ROLE: frozenset({Perm.SUPPORT_AREA, Perm.SIGNED_IN}),
 }
