@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.template import loader
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -68,7 +69,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return problem_response(
             request, 500, "Server error", "The change was rolled back; try again."
         )
-    return render(request, "500.html", status=500)
+    # Rendered without the request: the failure may have happened before the middleware
+    # that the page shell relies on (sessions, authentication) ran.
+    return HttpResponseServerError(loader.get_template("500.html").render())
 
 
 def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:
