@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
-from django.template import loader
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.views.decorators.http import require_GET
 
 from kapcare.accounts.policy import Perm, has_perm, public
