@@ -13,7 +13,7 @@ ARGS ?=
 export KAPCARE_SECRET_KEY ?= make-checks-only-not-a-real-secret
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint fmt typecheck imports test-sqlite test-postgres test-e2e test-fast lock clean
+.PHONY: help install demo test lint fmt typecheck imports test-sqlite test-postgres test-e2e test-fast bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -73,6 +73,10 @@ test-e2e: install ## Browser tests (Playwright driving Debian's chromium, headle
 		fi; \
 	fi
 	KAPCARE_CHROMIUM="$(CHROMIUM)" $(PYTEST) -m e2e -q
+
+bench: install ## Benchmarks: ARGS="--database postgres --patients 1000 --scale 10 --seconds 5"
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then apt-get install -y -qq wrk; else echo "bench needs wrk: sudo apt-get install wrk"; exit 1; fi; }
+	$(BIN)/python bench/run.py $(ARGS)
 
 lock: ## Re-resolve requirements.lock from pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --extra dev --no-emit-find-links --no-emit-index-url --no-header -o requirements.lock pyproject.toml

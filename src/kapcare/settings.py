@@ -280,6 +280,14 @@ USE_TZ = True
 KAPCARE_API_MAX_PAGE_SIZE = 100
 NINJA_PAGINATION_MAX_LIMIT = KAPCARE_API_MAX_PAGE_SIZE
 
+# Benchmarks ----------------------------------------------------------------
+
+#: Mounts /bench/hello and /bench/row and adds X-Query-Count headers; `check --deploy` fails if on.
+KAPCARE_BENCH = env_bool("KAPCARE_BENCH", default=False)
+if KAPCARE_BENCH:
+    INSTALLED_APPS.append("kapcare.bench")
+    MIDDLEWARE.insert(0, "kapcare.bench.middleware.QueryCountMiddleware")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -3,6 +3,7 @@
 Each view passes through the access policy; tests/test_access_matrix.py proves it.
 """
 
+from django.conf import settings
 from django.urls import include, path
 
 from kapcare.accounts import views as account_views
@@ -41,6 +42,9 @@ urlpatterns = [
     path("support/", include("kapcare.support.urls")),
     path("api/v1/", api.urls),
 ]
+
+if settings.KAPCARE_BENCH:
+    urlpatterns.append(path("bench/", include("kapcare.bench.urls")))
 
 handler400 = "kapcare.core.views.bad_request"
 handler403 = "kapcare.core.views.permission_denied"

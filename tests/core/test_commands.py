@@ -123,3 +123,17 @@ def test_the_worker_sends_queued_email_after_the_transaction_commits(settings: A
     assert mail.outbox == []
     call_command("worker", "--batch")
     assert [m.subject for m in mail.outbox] == ["Reminder"]
+
+
+def test_check_deploy_fails_while_the_benchmark_switch_is_on(tmp_path: Path) -> None:
+    result = run_kapcare(
+        "check",
+        "--deploy",
+        env={
+            "KAPCARE_SECRET_KEY": "x" * 60 + "production-like-secret",
+            "KAPCARE_VAR_DIR": str(tmp_path),
+            "KAPCARE_BENCH": "true",
+        },
+    )
+    assert result.returncode != 0
+    assert "kapcare.E001" in result.stderr

@@ -1,0 +1,353 @@
+"""Benchmark harness: production server, real load generator, ratios to a same-run baseline.
+
+    .venv/bin/python bench/run.py --database sqlite --patients 1000 --scale 10 --seconds 5
+
+For each data size (N patients, then N x scale) it builds a fresh database with
+``kapcare seed``, starts ``kapcare serve`` (gunicorn, 2 workers) on a loopback port
+with the bench baselines mounted, and drives every page with ``wrk``: 8 connections
+for throughput and 1 connection for latency. It prints a table and writes JSON.
+Absolute figures are logged; only ratios to ``hello`` of the same run are compared
+with the targets, so results travel between machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+SECRET = "bench-only-secret-key-" + "x" * 40
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str  # may contain {patient}
+    auth: str  # "session", "token" or "none"
+    target_throughput: float | None = None  # minimum ratio to hello requests/s
+    target_p99: float | None = None  # maximum ratio to hello p99 at c=1
+    method: str = "GET"
+
+
+PAGES = (
+    Page("hello", "/bench/hello", "none"),
+    Page("row", "/bench/row/{patient}", "none"),
+    Page("patient chart", "/patients/{patient}/", "session", 0.15, 10.0),
+    Page("patient list", "/patients/", "session"),
+    Page("API patient read", "/api/v1/patients/{patient}", "token", 0.3),
+    Page("API patients list", "/api/v1/patients?limit=25", "token", 0.3),
+)
+
+
+@dataclass
+class Measure:
+    page: str
+    patients: int
+    queries: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    rps_ratio: float = 0.0
+    p99_ratio: float = 0.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def environment(database_url: str, var_dir: Path) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("KAPCARE_", "DATABASE_URL", "DJANGO_"))
+    }
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "KAPCARE_SECRET_KEY": SECRET,
+            "KAPCARE_VAR_DIR": str(var_dir),
+            "KAPCARE_BENCH": "true",
+            "KAPCARE_SECURE_COOKIES": "false",
+            "KAPCARE_SSL_REDIRECT": "false",
+            "KAPCARE_LOG_LEVEL": "WARNING",
+            "KAPCARE_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        }
+    )
+    return env
+
+
+def kapcare(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "-m", "kapcare", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"kapcare {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+CREDENTIALS_SCRIPT = """
+import json, time
+from django.contrib.sessions.backends.db import SessionStore
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from kapcare.accounts.actors import Actor
+from kapcare.accounts.models import Membership
+from kapcare.accounts.services import api_token_create
+from kapcare.patients.models import Patient
+m = (Membership.objects.select_related("user", "clinic")
+     .filter(role="prescriber", clinic__slug="synthetic-1").first())
+device, _ = TOTPDevice.objects.get_or_create(
+    user=m.user, name="bench", defaults={"confirmed": True})
+s = SessionStore()
+s["_auth_user_id"] = str(m.user.pk)
+s["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+s["_auth_user_hash"] = m.user.get_session_auth_hash()
+s["otp_device_id"] = device.persistent_id
+s["kapcare_login_at"] = s["kapcare_last_seen"] = time.time()
+s.create()
+token = api_token_create(actor=Actor(user=m.user, clinic=m.clinic, role=m.role, membership=m),
+                         name="bench", scope="read", days=1).raw
+ids = list(Patient.objects.filter(clinic=m.clinic, status="active")
+           .order_by("pk").values_list("pk", flat=True))
+print(json.dumps({"session": s.session_key, "token": token, "patient": ids[len(ids) // 2]}))
+"""
+
+
+def prepare(database: str, patients: int, workdir: Path) -> tuple[dict[str, str], dict[str, Any]]:
+    var_dir = workdir / f"var-{patients}"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    if database == "sqlite":
+        url = f"sqlite:///{var_dir / 'bench.sqlite3'}"
+    else:
+        base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+        name = f"kapcare_bench_{patients}"
+        admin = base
+        subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
+        subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+        url = base.rsplit("/", 1)[0] + f"/{name}"
+    env = environment(url, var_dir)
+    kapcare(env, "migrate", "-v0")
+    kapcare(env, "collectstatic", "--noinput", "-v0")
+    started = time.monotonic()
+    kapcare(env, "seed", "--patients", str(patients), "--clinics", "2", "--seed", "1")
+    print(
+        f"  seeded {patients} patients on {database} in {time.monotonic() - started:.1f} s",
+        flush=True,
+    )
+    if database == "postgres":
+        kapcare(env, "dbshell", "--", "-qc", "VACUUM ANALYZE")
+    credentials = json.loads(
+        kapcare(env, "shell", "-c", CREDENTIALS_SCRIPT).strip().splitlines()[-1]
+    )
+    return env, credentials
+
+
+def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [PYTHON, "-m", "kapcare", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/hello", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+def headers_for(page: Page, credentials: dict[str, Any]) -> list[str]:
+    if page.auth == "session":
+        return [f"Cookie: kapcare_session={credentials['session']}"]
+    if page.auth == "token":
+        return [f"Authorization: Bearer {credentials['token']}"]
+    return []
+
+
+def query_count(url: str, headers: list[str]) -> int:
+    request = urllib.request.Request(url)
+    for header in headers:
+        key, value = header.split(": ", 1)
+        request.add_header(key, value)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        if response.status != 200:
+            raise SystemExit(f"{url} answered {response.status}")
+        return int(response.headers["X-Query-Count"])
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url: str, headers: list[str], connections: int, seconds: int) -> dict[str, float]:
+    args = [
+        "wrk",
+        "-t",
+        str(min(connections, 2)),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--latency",
+    ]
+    for header in headers:
+        args += ["-H", header]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    percentiles = {
+        int(p): float(v) * UNITS[u]
+        for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+    }
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise SystemExit(f"{url}: {errors.group(1)} error responses\n{out}")
+    return {"rps": rps, "p50": percentiles[50], "p99": percentiles[99]}
+
+
+def measure(database: str, patients: int, seconds: int, workdir: Path) -> list[Measure]:
+    env, credentials = prepare(database, patients, workdir)
+    port = free_port()
+    server = start_server(env, port)
+    results = []
+    try:
+        for page in PAGES:
+            url = f"http://127.0.0.1:{port}{page.path.format(patient=credentials['patient'])}"
+            headers = headers_for(page, credentials)
+            queries = query_count(url, headers)
+            loaded = wrk(url, headers, 8, seconds)
+            single = wrk(url, headers, 1, seconds)
+            results.append(
+                Measure(page.name, patients, queries, loaded["rps"], single["p50"], single["p99"])
+            )
+            print(
+                f"  {page.name:<20} {queries:>3} q  {loaded['rps']:>8.0f} req/s  "
+                f"p50 {single['p50']:6.2f} ms  p99 {single['p99']:6.2f} ms",
+                flush=True,
+            )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+    hello = next(r for r in results if r.page == "hello")
+    for r in results:
+        r.rps_ratio = r.rps / hello.rps
+        r.p99_ratio = r.p99_ms / hello.p99_ms
+    return results
+
+
+def verdicts(small: list[Measure], large: list[Measure], scale: int) -> list[str]:
+    lines = []
+    by_name = {m.page: m for m in small}
+    for page in PAGES:
+        s, big = by_name[page.name], next(m for m in large if m.page == page.name)
+        checks = []
+        if page.target_throughput is not None:
+            checks.append(
+                (
+                    "throughput",
+                    s.rps_ratio >= page.target_throughput,
+                    f"{s.rps_ratio:.2f}x hello (target >= {page.target_throughput}x)",
+                )
+            )
+        if page.target_p99 is not None:
+            checks.append(
+                (
+                    "p99 c=1",
+                    s.p99_ratio <= page.target_p99,
+                    f"{s.p99_ratio:.1f}x hello (target <= {page.target_p99}x)",
+                )
+            )
+        if page.auth != "none":
+            checks.append(
+                (
+                    "queries",
+                    s.queries == big.queries,
+                    f"{s.queries} at 1x, {big.queries} at {scale}x",
+                )
+            )
+            growth = big.p50_ms / s.p50_ms
+            checks.append(
+                ("p50 growth", growth <= 1.3, f"{growth:.2f}x at {scale}x data (target <= 1.3x)")
+            )
+        for label, ok, text in checks:
+            lines.append(f"| {page.name} | {label} | {text} | {'met' if ok else 'MISSED'} |")
+    return lines
+
+
+def table(results: list[Measure]) -> list[str]:
+    lines = [
+        "| page | patients | queries | req/s (c=8) | ratio to hello "
+        "| p50 ms (c=1) | p99 ms (c=1) | p99 ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.page} | {r.patients} | {r.queries} | {r.rps:.0f} | {r.rps_ratio:.2f} | "
+            f"{r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.p99_ratio:.1f} |"
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--patients", type=int, default=1000, help="patients at 1x (default 1000)")
+    parser.add_argument(
+        "--scale", type=int, default=10, help="multiplier for the large data set (default 10)"
+    )
+    parser.add_argument("--seconds", type=int, default=5, help="seconds per wrk run (default 5)")
+    parser.add_argument("--json", type=Path, help="write the figures as JSON here")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    if not 1 <= args.seconds <= 60:
+        raise SystemExit("--seconds: must be between 1 and 60")
+    workdir = Path(tempfile.mkdtemp(prefix="kapcare-bench-"))
+    print(f"{args.database}: {args.patients} and {args.patients * args.scale} patients", flush=True)
+    small = measure(args.database, args.patients, args.seconds, workdir)
+    large = measure(args.database, args.patients * args.scale, args.seconds, workdir)
+    report = [
+        f"### {args.database}",
+        "",
+        *table(small + large),
+        "",
+        "| page | check | figure | verdict |",
+        "|---|---|---|---|",
+        *verdicts(small, large, args.scale),
+    ]
+    print("\n".join(report))
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {"database": args.database, "results": [asdict(r) for r in small + large]}, indent=2
+            )
+        )
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
