@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "kapcare.patients",
     "kapcare.intake",
     "kapcare.measures",
+    "kapcare.integration",
+    "kapcare.education",
     "kapcare.portal",
     "kapcare.support",
     "kapcare.api",
