@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kapcare.patients",
     "kapcare.intake",
     "kapcare.measures",
+    "kapcare.treatment",
     "kapcare.integration",
     "kapcare.education",
     "kapcare.portal",

@@ -37,6 +37,7 @@ urlpatterns = [
     path("patients/", include("kapcare.patients.urls")),
     path("", include("kapcare.intake.urls")),
     path("", include("kapcare.measures.urls")),
+    path("", include("kapcare.treatment.urls")),
     path("", include("kapcare.integration.urls")),
     path("", include("kapcare.education.urls")),
     path("audit/", include("kapcare.audit.urls")),

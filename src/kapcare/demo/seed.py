@@ -21,6 +21,7 @@ DEMO_PASSWORD = "kapcare-demo"  # noqa: S105 - the published demo password
 FEATURE_SEEDS = (
     "kapcare.intake.demo.seed",
     "kapcare.measures.demo.seed",
+    "kapcare.treatment.demo.seed",
     "kapcare.integration.demo.seed",
     "kapcare.education.demo.seed",
 )
