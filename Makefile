@@ -67,9 +67,9 @@ test-postgres: install ## pytest on PostgreSQL (skipped locally when unreachable
 test-e2e: install ## Browser tests (Playwright driving Debian's chromium, headless)
 	@if [ ! -x "$(CHROMIUM)" ]; then \
 		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core poppler-utils; \
 		else \
-			echo "Browser tests need Debian's chromium at $(CHROMIUM): run 'sudo apt-get install chromium fonts-dejavu-core' (or set CHROMIUM=/path/to/chromium)"; exit 1; \
+			echo "Browser tests need Debian's chromium at $(CHROMIUM) and pdftoppm: run 'sudo apt-get install chromium fonts-dejavu-core poppler-utils' (or set CHROMIUM=/path/to/chromium)"; exit 1; \
 		fi; \
 	fi
 	KAPCARE_CHROMIUM="$(CHROMIUM)" $(PYTEST) -m e2e -q

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -162,14 +163,15 @@ def prepare(database: str, patients: int, workdir: Path) -> tuple[dict[str, str]
     return env, credentials
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [PYTHON, "-m", "kapcare", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as sink:
+        server = subprocess.Popen(
+            [PYTHON, "-m", "kapcare", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+            env={**env, "KAPCARE_LOG_LEVEL": "ERROR"},
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+        )
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/hello", timeout=1)
@@ -230,13 +232,18 @@ def wrk(url: str, headers: list[str], connections: int, seconds: int) -> dict[st
 def measure(database: str, patients: int, seconds: int, workdir: Path) -> list[Measure]:
     env, credentials = prepare(database, patients, workdir)
     port = free_port()
-    server = start_server(env, port)
+    log = workdir / f"server-{patients}.log"
+    server = start_server(env, port, log)
     results = []
     try:
         for page in PAGES:
             url = f"http://127.0.0.1:{port}{page.path.format(patient=credentials['patient'])}"
             headers = headers_for(page, credentials)
-            queries = query_count(url, headers)
+            try:
+                queries = query_count(url, headers)
+            except urllib.error.HTTPError as error:
+                tail = log.read_text(errors="replace")[-3000:]
+                raise SystemExit(f"{url} answered {error.code}; server log:\n{tail}") from None
             loaded = wrk(url, headers, 8, seconds)
             single = wrk(url, headers, 1, seconds)
             results.append(

@@ -15,13 +15,27 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kapcare.audit.models import AuditEvent
+from tests.access import education as education_access
 from tests.access import foundation
+from tests.access import intake as intake_access
+from tests.access import integration as integration_access
+from tests.access import measures as measures_access
+from tests.access import support as support_access
+from tests.access import treatment as treatment_access
 from tests.access.common import FORBIDDEN, LOGIN, NOT_FOUND, OK, PERSONAS, Route
 
-MATRIX: dict[str, Route] = {**foundation.ROUTES}
+MATRIX: dict[str, Route] = {
+    **integration_access.ROUTES,
+    **support_access.ROUTES,
+    **education_access.ROUTES,
+    **foundation.ROUTES,
+    **measures_access.ROUTES,
+    **intake_access.ROUTES,
+    **treatment_access.ROUTES,
+}
 
 #: routes whose 404 means "there is nothing here" rather than a refused person
-NOTHING_THERE = {"accounts:accept_invitation", "api:api-root"}
+NOTHING_THERE = {"accounts:accept_invitation", "api:api-root", "treatment:feed"}
 
 
 def _walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, Any]]:

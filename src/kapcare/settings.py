@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "kapcare.accounts.middleware.SessionTimeoutMiddleware",
     "kapcare.accounts.middleware.ClinicContextMiddleware",
     "kapcare.accounts.middleware.MFARequiredMiddleware",
+    "kapcare.accounts.middleware.ClinicTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

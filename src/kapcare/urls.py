@@ -13,6 +13,7 @@ from kapcare.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("setup/", core_views.clinic_setup, name="clinic_setup"),
     path("login/", account_views.login_view, name="login"),
     path("logout/", account_views.logout_view, name="logout"),
     path("mfa/setup/", account_views.mfa_setup, name="mfa_setup"),

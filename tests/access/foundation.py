@@ -30,6 +30,7 @@ NEW_PATIENT = {
 ROUTES: dict[str, Route] = {
     "home": Route("GET", outcomes(OK, anonymous=LOGIN)),
     "healthz": Route("GET", outcomes(OK)),
+    "clinic_setup": Route("GET", PAGE_STAFF),
     "login": Route("GET", outcomes(OK)),
     # Signing out ends at the sign-in page, whoever you were.
     "logout": Route("POST", outcomes(LOGIN)),
@@ -67,6 +68,7 @@ ROUTES: dict[str, Route] = {
     ),
     "accounts:clinic_tokens": Route("GET", outcomes(FORBIDDEN, anonymous=LOGIN, admin=OK)),
     "accounts:staff": Route("GET", outcomes(FORBIDDEN, anonymous=LOGIN, admin=OK)),
+    "accounts:clinic_settings": Route("GET", outcomes(FORBIDDEN, anonymous=LOGIN, admin=OK)),
     "accounts:invitation_revoke": Route(
         "POST",
         outcomes(FORBIDDEN, anonymous=LOGIN, admin=OK),

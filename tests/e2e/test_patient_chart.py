@@ -69,8 +69,8 @@ def test_a_therapist_finds_jordan_rivera_and_writes_a_care_team_note(
 @pytest.mark.parametrize(
     ("persona", "shown", "hidden"),
     [
-        ("nurse", ["Patients"], ["Audit trail", "Staff", "API tokens"]),
-        ("admin", ["Patients", "Staff", "Audit trail", "API tokens"], []),
+        ("nurse", ["Patients", "Needs attention"], ["Audit trail", "Staff", "API tokens"]),
+        ("admin", ["Patients", "Staff", "Audit trail", "Clinic setup"], ["Needs attention"]),
     ],
 )
 def test_each_role_sees_the_navigation_of_its_role(

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
-from kapcare.accounts.models import Role, TokenScope
+from kapcare.accounts.models import Clinic, Role, TokenScope
 
 
 class LoginForm(AuthenticationForm):
@@ -134,3 +134,17 @@ class QueuedPasswordResetForm(PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         send_email_after_commit([to_email], subject, body)
+
+
+class ClinicSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Clinic
+        fields = ("name", "time_zone", "phone", "crisis_line_text")
+        labels = {"crisis_line_text": "Crisis resources shown to patients"}
+        help_texts = {
+            "time_zone": "An IANA name such as America/Denver; appointments and times show in it.",
+            "crisis_line_text": (
+                "Shown on every patient page and with any safety alert. Name local crisis lines."
+            ),
+        }
+        widgets = {"crisis_line_text": forms.Textarea(attrs={"rows": 4})}

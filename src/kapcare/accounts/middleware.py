@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 
@@ -105,6 +107,29 @@ class ClinicContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.actor = SimpleLazyObject(lambda: resolve_actor(request))  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+class ClinicTimeZoneMiddleware:
+    """Show times in the clinic's time zone; they are stored in UTC.
+
+    Staff see the clinic they are working in; patients see their own clinic. Public
+    pages (sign-in, one-time links) stay in UTC unless a view chooses otherwise.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        clinic = None
+        if request.user.is_authenticated:
+            actor = getattr(request, "actor", None)
+            clinic = getattr(actor, "clinic", None) if actor is not None else None
+        if clinic is not None:
+            timezone.activate(ZoneInfo(clinic.time_zone))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 #: paths a staff member may reach before completing MFA

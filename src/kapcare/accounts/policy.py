@@ -41,13 +41,24 @@ class Perm(StrEnum):
     AUDIT_VIEW = "audit.view"
     STAFF_MANAGE = "staff.manage"
     CLINIC_TOKENS = "clinic.tokens"
+    CLINIC_MANAGE = "clinic.manage"
     MEASURES_ASSIGN = "measures.assign"
     MEASURES_ENTER = "measures.enter"
     ALERT_ACKNOWLEDGE = "alert.acknowledge"
     MEASURES_SETTINGS = "measures.settings"
+    INTAKE_EDIT = "intake.edit"
+    ELIGIBILITY_DECIDE = "eligibility.decide"
+    CONSENT_COUNTERSIGN = "consent.countersign"
+    CONSENT_MANAGE = "consent.manage"
     STAFF_AREA = "staff.area"
     PORTAL = "portal"
     SUPPORT_AREA = "support.area"
+    INTEGRATION_WRITE = "integration.write"
+    EDUCATION_EDIT = "education.edit"
+    PLAN_WRITE = "plan.write"
+    PLAN_SIGN = "plan.sign"
+    SCHEDULE_VIEW = "schedule.view"
+    SCHEDULE_MANAGE = "schedule.manage"
     SIGNED_IN = "signed_in"
 
 
@@ -60,11 +71,17 @@ _ALL_STAFF = frozenset(
         Perm.PATIENT_EDIT,
         Perm.PATIENT_INVITE,
         Perm.SIGNED_IN,
+        Perm.SCHEDULE_VIEW,
+        Perm.SCHEDULE_MANAGE,
     }
 )
-_CLINICAL = frozenset({Perm.PATIENT_CLINICAL, Perm.NOTE_WRITE})
+_CLINICAL = frozenset(
+    {Perm.PATIENT_CLINICAL, Perm.NOTE_WRITE, Perm.INTEGRATION_WRITE, Perm.EDUCATION_EDIT}
+)
 #: questionnaires and safety alerts: any clinician assigns, enters paper answers, acknowledges
 _MEASURES = frozenset({Perm.MEASURES_ASSIGN, Perm.MEASURES_ENTER, Perm.ALERT_ACKNOWLEDGE})
+#: intake: any clinician fills or corrects it and countersigns consent; only prescribers decide
+_INTAKE = frozenset({Perm.INTAKE_EDIT, Perm.CONSENT_COUNTERSIGN})
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.ADMIN: _ALL_STAFF
@@ -73,14 +90,26 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         Perm.STAFF_MANAGE,
         Perm.CARE_TEAM_MANAGE,
         Perm.CLINIC_TOKENS,
+        Perm.CLINIC_MANAGE,
+        Perm.EDUCATION_EDIT,
         Perm.MEASURES_SETTINGS,
+        Perm.CONSENT_MANAGE,
     },
     Role.PRESCRIBER: _ALL_STAFF
     | _CLINICAL
     | _MEASURES
-    | {Perm.PATIENT_TRANSITION, Perm.CARE_TEAM_MANAGE, Perm.MEASURES_SETTINGS},
-    Role.THERAPIST: _ALL_STAFF | _CLINICAL | _MEASURES | {Perm.PATIENT_TRANSITION},
-    Role.NURSE: _ALL_STAFF | _CLINICAL | _MEASURES,
+    | _INTAKE
+    | {
+        Perm.PATIENT_TRANSITION,
+        Perm.CARE_TEAM_MANAGE,
+        Perm.MEASURES_SETTINGS,
+        Perm.ELIGIBILITY_DECIDE,
+        Perm.CONSENT_MANAGE,
+        Perm.PLAN_WRITE,
+        Perm.PLAN_SIGN,
+    },
+    Role.THERAPIST: _ALL_STAFF | _CLINICAL | _MEASURES | _INTAKE | {Perm.PATIENT_TRANSITION},
+    Role.NURSE: _ALL_STAFF | _CLINICAL | _MEASURES | _INTAKE,
     PATIENT_ROLE: frozenset({Perm.PORTAL, Perm.SIGNED_IN}),
     SUPPORT_ROLE: frozenset({Perm.SUPPORT_AREA, Perm.SIGNED_IN}),
 }
@@ -175,6 +204,41 @@ def notes_for(actor: Actor | None, patient: Any) -> QuerySet[Any]:
     if is_on_care_team(actor, patient):
         return notes
     return notes.exclude(visibility=NoteVisibility.CARE_TEAM)
+
+
+# Journals and support persons -----------------------------------------------
+
+
+def journal_entries_for(actor: Actor | None, patient: Any) -> QuerySet[Any]:
+    """Journal entries the actor may read: all of their own, or the shared ones for the team.
+
+    A journal is private to the patient. Clinicians on the care team read only the
+    entries the patient shared; nobody else (admins included) reads any.
+    """
+    from kapcare.integration.models import JournalEntry
+
+    if actor is None:
+        return JournalEntry.objects.none()
+    if actor.is_patient and actor.patient is not None and actor.patient.pk == patient.pk:
+        return JournalEntry.objects.filter(patient=patient)
+    if has_perm(actor, Perm.PATIENT_CLINICAL) and is_on_care_team(actor, patient):
+        return JournalEntry.objects.filter(patient=patient, is_draft=False, shared_at__isnull=False)
+    return JournalEntry.objects.none()
+
+
+def support_links_for(actor: Actor | None) -> QuerySet[Any]:
+    """The support person's live links (not revoked) to the patients they support."""
+    from kapcare.support.models import SupportRelationship
+
+    if actor is None or actor.role != SUPPORT_ROLE:
+        return SupportRelationship.objects.none()
+    return SupportRelationship.objects.filter(user=actor.user, revoked_at__isnull=True)
+
+
+def support_grants(actor: Actor | None, patient: Any) -> frozenset[str]:
+    """What the patient lets this support person see (``Grant`` values); empty if nothing."""
+    link = support_links_for(actor).filter(patient=patient).first()
+    return link.grants if link is not None else frozenset()
 
 
 # Routes --------------------------------------------------------------------

@@ -11,6 +11,7 @@ urlpatterns = [
     path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("clinic/switch/", views.switch_clinic, name="switch_clinic"),
     path("clinic/tokens/", views.clinic_tokens, name="clinic_tokens"),
+    path("clinic/settings/", views.clinic_settings, name="clinic_settings"),
     path("staff/", views.staff, name="staff"),
     path(
         "staff/invitations/<int:invitation_id>/revoke/",

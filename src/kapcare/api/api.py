@@ -19,8 +19,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
 
-from kapcare.accounts.policy import Perm, deny, get_patient, has_perm
+from kapcare.accounts.policy import Perm, get_patient
 from kapcare.accounts.selectors import active_memberships
+from kapcare.api.access import authorize
 from kapcare.api.auth import API_AUTH
 from kapcare.api.problems import (
     PROBLEM_CONTENT_TYPE,
@@ -37,9 +38,13 @@ from kapcare.api.schemas import (
 )
 from kapcare.audit.models import Action
 from kapcare.audit.services import record
+from kapcare.intake.api import router as intake_router
+from kapcare.integration.api import router as integration_router
+from kapcare.measures.api import router as measures_router
 from kapcare.patients import services
 from kapcare.patients.models import Patient, Status
 from kapcare.patients.selectors import care_team_prefetch, patient_search
+from kapcare.treatment.api import router as treatment_router
 
 
 class KapcareAPI(NinjaAPI):
@@ -155,18 +160,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             "send a JSON object with Content-Type: application/json."
         )
     return problem_response(request, exc.status_code, HTTPStatus(exc.status_code).phrase, detail)
-
-
-def authorize(request: HttpRequest, perm: Perm) -> Any:
-    """Route-level check shared by every operation: role permission and token scope."""
-    actor = getattr(request, "actor", None)
-    if getattr(request, "api_scope_denied", False):
-        deny(actor, perm, object_type="api", object_id=request.path[:64])
-        raise PermissionDenied("This token is read-only; create a token with write access.")
-    if not has_perm(actor, perm):
-        deny(actor, perm, object_type="api", object_id=request.path[:64])
-        raise PermissionDenied(f"Your role may not {perm}.")
-    return actor
 
 
 # Me -------------------------------------------------------------------------
@@ -324,5 +317,12 @@ def update_patient(request: HttpRequest, patient_id: int, payload: PatientPatch)
     services.patient_update(actor=actor, patient=patient, expected_version=version, **changes)
     return _detail(Patient.objects.prefetch_related(care_team_prefetch()).get(pk=patient.pk))
 
+
+# Features ---------------------------------------------------------------------
+
+api.add_router("", measures_router)
+api.add_router("", intake_router)
+api.add_router("", integration_router)
+api.add_router("", treatment_router)
 
 __all__ = ["api", "dt", "timezone"]

@@ -14,7 +14,7 @@ def bench_is_off(app_configs: Any, **kwargs: Any) -> list[Error]:
         return [
             Error(
                 "KAPCARE_BENCH is on: baseline views and query-count headers are exposed.",
-                hint="Unset KAPCARE_BENCH; it is only for the benchmark harness on a loopback port.",
+                hint="Unset KAPCARE_BENCH: it is only for the benchmark harness.",
                 id="kapcare.E001",
             )
         ]

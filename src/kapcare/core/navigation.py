@@ -12,6 +12,80 @@ from kapcare.accounts.policy import Perm, has_perm
 
 
 @dataclass(frozen=True)
+class SetupItem:
+    label: str
+    url_name: str
+    perm: Perm
+    description: str
+
+
+#: the clinic's configuration pages, gathered on one "Clinic setup" page instead of the bar
+SETUP = (
+    SetupItem(
+        "Clinic settings",
+        "accounts:clinic_settings",
+        Perm.CLINIC_MANAGE,
+        "Name, time zone, phone and the crisis resources shown to patients.",
+    ),
+    SetupItem(
+        "Rooms & hours",
+        "treatment:schedule_settings",
+        Perm.CLINIC_MANAGE,
+        "Rooms, opening days and closed dates used when booking.",
+    ),
+    SetupItem(
+        "Plan templates",
+        "treatment:plan_templates",
+        Perm.PLAN_WRITE,
+        "Treatment-plan templates with their referenced defaults.",
+    ),
+    SetupItem(
+        "Screening rules",
+        "intake:rules",
+        Perm.ELIGIBILITY_DECIDE,
+        "Contraindication and interaction rules, with the clinic's own changes.",
+    ),
+    SetupItem(
+        "Consent documents",
+        "intake:consent_documents",
+        Perm.CONSENT_MANAGE,
+        "Versions of the informed-consent document patients sign.",
+    ),
+    SetupItem(
+        "Measures settings",
+        "measures:settings",
+        Perm.MEASURES_SETTINGS,
+        "Alert escalation time, off-track rule and what patients see of their scores.",
+    ),
+    SetupItem(
+        "Prompts & practices",
+        "integration:settings",
+        Perm.INTEGRATION_WRITE,
+        "Journal prompts and the library of integration practices.",
+    ),
+    SetupItem(
+        "Education pages",
+        "education:manage",
+        Perm.EDUCATION_EDIT,
+        "The patient education library and when each page appears.",
+    ),
+    SetupItem(
+        "API tokens",
+        "accounts:clinic_tokens",
+        Perm.CLINIC_TOKENS,
+        "Every API token issued for this clinic; revoke what is not needed.",
+    ),
+)
+
+#: stands for "may use at least one setup page" in NAV
+SETUP_AREA = "setup"
+
+
+def setup_items_for(actor: Any) -> list[SetupItem]:
+    return [item for item in SETUP if has_perm(actor, item.perm)]
+
+
+@dataclass(frozen=True)
 class NavItem:
     label: str
     url: str
@@ -21,18 +95,31 @@ class NavItem:
 #: (label, url name, permission needed); order is the order on screen
 NAV = (
     ("Patients", "patients:list", Perm.PATIENT_LIST),
+    ("Calendar", "treatment:calendar", Perm.SCHEDULE_VIEW),
+    ("Needs attention", "measures:worklist", Perm.PATIENT_CLINICAL),
+    ("Alerts", "measures:alerts", Perm.PATIENT_CLINICAL),
     ("Staff", "accounts:staff", Perm.STAFF_MANAGE),
     ("Audit trail", "audit:trail", Perm.AUDIT_VIEW),
-    ("API tokens", "accounts:clinic_tokens", Perm.CLINIC_TOKENS),
+    ("Clinic setup", "clinic_setup", SETUP_AREA),
     ("Home", "portal:home", Perm.PORTAL),
-    ("Who viewed my record", "portal:access_log", Perm.PORTAL),
+    ("Appointments", "treatment:my_appointments", Perm.PORTAL),
+    ("Intake", "intake:portal", Perm.PORTAL),
+    ("Consent", "intake:portal_consent", Perm.PORTAL),
+    ("Journal", "integration:journal", Perm.PORTAL),
+    ("Learn", "education:library", Perm.PORTAL),
     ("Home", "support:home", Perm.SUPPORT_AREA),
 )
 
 
 def navigation_for(request: HttpRequest, actor: Any) -> list[NavItem]:
-    urls = [(label, reverse(name)) for label, name, perm in NAV if has_perm(actor, perm)]
+    urls = [(label, reverse(name)) for label, name, perm in NAV if _allowed(actor, perm)]
     # Only the most specific match is current: "/portal/" is not lit on "/portal/access-log/".
     matches = [url for _, url in urls if request.path.startswith(url)]
     current = max(matches, key=len, default=None)
     return [NavItem(label, url, url == current) for label, url in urls]
+
+
+def _allowed(actor: Any, perm: Perm | str) -> bool:
+    if perm == SETUP_AREA:
+        return bool(setup_items_for(actor))
+    return has_perm(actor, Perm(perm))

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.http import require_GET
 
-from kapcare.accounts.policy import Perm, has_perm, public
+from kapcare.accounts.policy import Perm, has_perm, public, require
 
 
 @require_GET
@@ -27,6 +27,21 @@ def home(request: HttpRequest) -> HttpResponse:
     if has_perm(actor, Perm.SUPPORT_AREA):
         return redirect("support:home")
     return render(request, "core/no_role.html", status=403)
+
+
+@require_GET
+@require(Perm.STAFF_AREA)
+def clinic_setup(request: HttpRequest) -> HttpResponse:
+    """One page that lists the clinic's configuration pages this person may use."""
+    from django.urls import reverse
+
+    from kapcare.core.navigation import setup_items_for
+
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "description": item.description}
+        for item in setup_items_for(request.actor)  # type: ignore[attr-defined]
+    ]
+    return render(request, "core/clinic_setup.html", {"items": items})
 
 
 @require_GET

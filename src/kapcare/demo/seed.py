@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -63,6 +64,12 @@ MORE_PATIENTS = (
     ("Hannah", "Weiss", "", "she/her", dt.date(1986, 10, 2), "referred", "female"),
     ("Omar", "Haddad", "", "he/him", dt.date(1977, 7, 7), "active", "male"),
 )
+
+
+def _demo_email(given: str, family: str) -> str:
+    """An ASCII address from a name: "Tomás O'Neill" -> "tomas.oneill@example.net"."""
+    plain = unicodedata.normalize("NFKD", f"{given}.{family}").encode("ascii", "ignore").decode()
+    return "".join(c for c in plain.lower() if c.isalnum() or c == ".") + "@example.net"
 
 
 def _user(email: str, full_name: str, kind: str) -> User:
@@ -179,7 +186,7 @@ def seed_demo() -> dict[str, str]:
                 date_of_birth=born,
                 status=status,
                 sex_at_birth=sex,
-                email=f"{given.lower()}.{family.lower().replace(chr(39), '')}@example.net",
+                email=_demo_email(given, family),
             )
         )
 

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kapcare.accounts import services as account_services
@@ -45,11 +46,21 @@ class Tab:
 #: chart tabs in order; each feature adds its tab here
 CHART_TABS = (
     Tab("overview", "Overview", "patients:chart", Perm.PATIENT_DEMOGRAPHICS),
+    Tab("intake", "Intake & eligibility", "intake:review", Perm.PATIENT_CLINICAL),
+    Tab("plan", "Plan & schedule", "treatment:plan", Perm.PATIENT_CLINICAL),
+    Tab("measures", "Measures", "measures:tab", Perm.PATIENT_CLINICAL),
     Tab("notes", "Notes", "patients:notes", Perm.PATIENT_CLINICAL),
+    Tab("integration", "Integration", "integration:tab", Perm.PATIENT_CLINICAL),
+    Tab("education", "Education", "education:tab", Perm.PATIENT_CLINICAL),
 )
 
 
-def _chart_context(request: HttpRequest, patient: Patient, active: str) -> dict[str, Any]:
+#: the chart header's allergy line comes from the intake, which owns the medical history
+ALLERGIES_FROM = "kapcare.intake.selectors.allergy_summary"
+
+
+def chart_context(request: HttpRequest, patient: Patient, active: str) -> dict[str, Any]:
+    """What every chart tab's page needs for the header and the tab bar (feature apps call it)."""
     actor = request.actor  # type: ignore[attr-defined]
     tabs = [
         {"label": t.label, "url": reverse(t.url_name, args=[patient.pk]), "active": t.key == active}
@@ -63,10 +74,12 @@ def _chart_context(request: HttpRequest, patient: Patient, active: str) -> dict[
         "tabs": tabs,
         "care_team": team,
         "on_care_team": any(m.membership_id == getattr(actor.membership, "pk", None) for m in team),
+        "allergies": import_string(ALLERGIES_FROM)(patient),
     }
 
 
-def _chart_queryset(actor: Any) -> Any:
+def chart_queryset(actor: Any) -> Any:
+    """Patients the actor may open, with the care team the header shows already loaded."""
     from kapcare.accounts.policy import patients_for
 
     return patients_for(actor).prefetch_related(care_team_prefetch())
@@ -137,8 +150,8 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 @require(Perm.PATIENT_DEMOGRAPHICS)
 def patient_chart(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    patient = get_patient(actor, patient_id, queryset=_chart_queryset(actor))
-    context = _chart_context(request, patient, "overview")
+    patient = get_patient(actor, patient_id, queryset=chart_queryset(actor))
+    context = chart_context(request, patient, "overview")
     memberships = Membership.objects.filter(clinic=patient.clinic, is_active=True).select_related(
         "user"
     )
@@ -172,7 +185,7 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
         patient_id,
         Perm.PATIENT_EDIT,
         audit=Action.VIEW if request.method == "GET" else None,
-        queryset=_chart_queryset(actor),
+        queryset=chart_queryset(actor),
     )
     form = PatientForm(
         request.POST or None,
@@ -198,7 +211,7 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
         else:
             messages.success(request, "Changes saved.")
             return redirect("patients:chart", patient.pk)
-    context = _chart_context(request, patient, "overview")
+    context = chart_context(request, patient, "overview")
     context.update({"form": form, "creating": False})
     return render(request, "patients/form.html", context, status=400 if form.errors else 200)
 
@@ -288,14 +301,14 @@ def patient_notes(request: HttpRequest, patient_id: int) -> HttpResponse:
         Perm.NOTE_WRITE if writing else Perm.PATIENT_CLINICAL,
         object_type="patients.chartnote",
         audit=None if writing else Action.VIEW,
-        queryset=_chart_queryset(actor),
+        queryset=chart_queryset(actor),
     )
     form = NoteForm(request.POST or None)
     if writing and form.is_valid():
         services.note_create(actor=actor, patient=patient, **form.cleaned_data)
         messages.success(request, "Note signed and added to the chart.")
         return redirect("patients:notes", patient.pk)
-    context = _chart_context(request, patient, "notes")
+    context = chart_context(request, patient, "notes")
     context.update(
         {
             "notes": notes_for(actor, patient).select_related("author"),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from kapcare.accounts.policy import Perm, get_patient, require
 from kapcare.audit.selectors import access_log_for_patient
+from kapcare.measures.selectors import questionnaires_to_do, settings_for
 from kapcare.patients.selectors import care_team_prefetch
 
 
@@ -25,6 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
         Perm.PORTAL,
         queryset=patients_for(actor).prefetch_related(care_team_prefetch()),
     )
+    now = timezone.now()
     return render(
         request,
         "portal/home.html",
@@ -32,6 +34,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "patient": patient,
             "care_team": list(patient.care_team.all()),
             "today": timezone.localdate(),
+            "now": now,
+            "questionnaires": questionnaires_to_do(patient, now),
+            "progress_on": settings_for(patient.clinic).patients_see_progress,
         },
     )
 

@@ -1,21 +1,152 @@
-"""The support person's home: only what their patient has chosen to share."""
+"""The support person's side: accepting an invitation, their page, confirming escort duty.
+
+Every read goes through ``policy.support_links_for`` / ``support_grants``: a revoked link
+or an ungranted section shows nothing.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from typing import Any
 
-from kapcare.accounts.policy import Perm, require
+from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kapcare.accounts.forms import ExistingAccountForm, SetPasswordForm
+from kapcare.accounts.models import User
+from kapcare.accounts.policy import Perm, deny, public, require, support_links_for
+from kapcare.audit.models import Action
+from kapcare.audit.services import record
+from kapcare.support import services
+from kapcare.support.forms import EmailForm
+from kapcare.support.models import Grant
+from kapcare.support.sessions import upcoming_session_dates
+
+#: questions a support person may ask after a session (shown only with the CHECKINS grant)
+CHECKIN_PROMPTS = (
+    "How did you sleep?",
+    "How are you feeling today, in body and mind?",
+    "Is there anything from the session you would like to talk about, or not yet?",
+    "Is there something I can do for you today?",
+)
+
+
+def _view_of(link: Any, today: Any) -> dict[str, Any]:
+    """What this support person may see of one patient: the granted sections only."""
+    grants = link.grants
+    patient = link.patient
+    view: dict[str, Any] = {
+        "link": link,
+        "name": patient.preferred_name or patient.given_name,
+        "clinic": patient.clinic,
+        "grants": grants,
+    }
+    if Grant.APPOINTMENTS in grants:
+        view["sessions"] = upcoming_session_dates(patient, today)
+        view["confirmed"] = [c for c in link.escort_confirmations.all() if c.withdrawn_at is None]
+    if Grant.CHECKINS in grants:
+        view["checkin_prompts"] = CHECKIN_PROMPTS
+    return view
 
 
 @require_GET
 @require(Perm.SUPPORT_AREA)
 def home(request: HttpRequest) -> HttpResponse:
-    from kapcare.support.models import SupportRelationship
-
     actor = request.actor  # type: ignore[attr-defined]
-    links = SupportRelationship.objects.filter(user=actor.user).select_related("patient")
-    # Only the first name: everything else waits for the patient to share it.
-    supported = [link.patient.preferred_name or link.patient.given_name for link in links]
-    return render(request, "support/home.html", {"supported": supported})
+    links = list(
+        support_links_for(actor)
+        .select_related("patient__clinic")
+        .prefetch_related("escort_confirmations")
+        .order_by("created_at")
+    )
+    today = timezone.localdate()
+    for link in links:
+        record(
+            Action.VIEW,
+            actor=actor,
+            patient=link.patient,
+            object_type="support.shared_view",
+            object_id=link.pk,
+            detail={"grants": sorted(link.grants)},
+        )
+    return render(
+        request, "support/home.html", {"supported": [_view_of(link, today) for link in links]}
+    )
+
+
+@require_POST
+@require(Perm.SUPPORT_AREA)
+def escort(request: HttpRequest, link_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    link = support_links_for(actor).select_related("patient").filter(pk=link_id).first()
+    if link is None or Grant.APPOINTMENTS not in link.grants:
+        deny(actor, Perm.SUPPORT_AREA, object_type="support.escort", object_id=link_id)
+        raise Http404("Nothing to confirm here")
+    sessions = upcoming_session_dates(link.patient, timezone.localdate())
+    services.escort_confirm(actor=actor, link=link, session_date=sessions[0] if sessions else None)
+    name = link.patient.preferred_name or link.patient.given_name
+    messages.success(
+        request,
+        f"Thank you. The clinic knows you will take {name} home"
+        + (f" on {sessions[0]:%d %B}." if sessions else " after their next session."),
+    )
+    return redirect("support:home")
+
+
+@require_http_methods(["GET", "POST"])
+@public
+def accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.support_invitation_for_token(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    existing = User.objects.filter(email=invitation.email).first() if invitation.email else None
+    form: Any
+    email_form = None
+    if existing is not None:
+        form = ExistingAccountForm(request.POST or None)
+    else:
+        newcomer = User(email=invitation.email, full_name=invitation.full_name)
+        form = SetPasswordForm(
+            request.POST or None, initial={"full_name": invitation.full_name}, user=newcomer
+        )
+        if not invitation.email:
+            email_form = EmailForm(request.POST or None)
+    valid = form.is_valid() and (email_form is None or email_form.is_valid())
+    if request.method == "POST" and valid:
+        try:
+            if existing is not None:
+                user = authenticate(
+                    request, username=existing.email, password=form.cleaned_data["password"]
+                )
+                if user is None:
+                    form.add_error("password", "That password is not correct for this account.")
+                    raise services.SupportError("")
+                services.support_invitation_accept(invitation=invitation, existing_user=existing)
+            else:
+                services.support_invitation_accept(
+                    invitation=invitation,
+                    email=email_form.cleaned_data["email"] if email_form else "",
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
+        except services.SupportError as exc:
+            if str(exc):
+                form.add_error(None, str(exc).partition(": ")[2] or str(exc))
+        else:
+            messages.success(request, "Your account is ready. Sign in to continue.")
+            return redirect("login")
+    return render(
+        request,
+        "support/accept.html",
+        {
+            "form": form,
+            "email_form": email_form,
+            "invitation": invitation,
+            "existing": existing is not None,
+            "patient_name": invitation.patient.preferred_name or invitation.patient.given_name,
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -7,6 +7,7 @@ from kapcare.accounts.views.account import (
     token_create,
     token_revoke,
 )
+from kapcare.accounts.views.clinic import clinic_settings
 from kapcare.accounts.views.signin import (
     LoginView,
     lockout_response,
@@ -31,6 +32,7 @@ from kapcare.accounts.views.two_factor import (
 __all__ = [
     "LoginView",
     "accept_invitation",
+    "clinic_settings",
     "clinic_tokens",
     "invitation_revoke",
     "lockout_response",

@@ -1,0 +1,168 @@
+"""The "Integration" chart tab: shared journal entries beside their session, integration
+notes, and the integration plan with the patient's progress."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from kapcare.accounts.policy import (
+    Perm,
+    deny,
+    get_patient,
+    has_perm,
+    is_on_care_team,
+    journal_entries_for,
+    require,
+)
+from kapcare.audit.models import Action
+from kapcare.integration import notes as note_services
+from kapcare.integration import plans
+from kapcare.integration.forms import IntegrationNoteForm, PlanItemForm
+from kapcare.integration.models import CheckIn, IntegrationNote, PlanItem
+from kapcare.patients.views import chart_context, chart_queryset
+
+
+def shared_by_session(entries: list[Any]) -> list[tuple[Any, list[Any]]]:
+    """Shared entries grouped under the session date they follow (undated last)."""
+    ordered = sorted(
+        entries,
+        key=lambda e: (
+            e.session_date is None,
+            -e.session_date.toordinal() if e.session_date else 0,
+        ),
+    )
+    return [(date, list(group)) for date, group in groupby(ordered, key=lambda e: e.session_date)]
+
+
+def _patient(request: HttpRequest, patient_id: int, audit: Action | None = Action.VIEW) -> Any:
+    actor = request.actor  # type: ignore[attr-defined]
+    return get_patient(
+        actor,
+        patient_id,
+        Perm.PATIENT_CLINICAL,
+        audit=audit,
+        object_type="integration.chart",
+        queryset=chart_queryset(actor),
+    )
+
+
+def _render_tab(
+    request: HttpRequest,
+    patient: Any,
+    *,
+    note_form: Any = None,
+    plan_form: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    context = chart_context(request, patient, "integration")
+    entries = list(journal_entries_for(actor, patient).order_by("-created_at"))
+    notes = list(
+        IntegrationNote.objects.filter(patient=patient, clinic=actor.clinic).select_related(
+            "author"
+        )
+    )
+    weeks, progress = plans.plan_with_progress(patient, timezone.localdate())
+    checkins = list(CheckIn.objects.filter(patient=patient).select_related("link")[:10])
+    can_write = has_perm(actor, Perm.INTEGRATION_WRITE)
+    context.update(
+        {
+            "groups": shared_by_session(entries),
+            "on_team": is_on_care_team(actor, patient),
+            "notes": [
+                (n, [(label, getattr(n, key)) for key, label in note_services.SECTIONS])
+                for n in notes
+            ],
+            "weeks": weeks,
+            "progress": progress,
+            "can_write": can_write,
+            "checkins": checkins,
+            "note_form": note_form or IntegrationNoteForm(notes=notes),
+            "plan_form": plan_form or PlanItemForm(clinic_id=patient.clinic_id),
+        }
+    )
+    return render(request, "integration/chart_tab.html", context, status=status)
+
+
+@require_GET
+@require(Perm.PATIENT_CLINICAL)
+def tab(request: HttpRequest, patient_id: int) -> HttpResponse:
+    return _render_tab(request, _patient(request, patient_id))
+
+
+def _apply(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_POST
+@require(Perm.INTEGRATION_WRITE)
+def note_sign(request: HttpRequest, patient_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    patient = _patient(request, patient_id, audit=None)
+    notes = list(IntegrationNote.objects.filter(patient=patient).select_related("author"))
+    form = IntegrationNoteForm(request.POST, notes=notes)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        amends_id = data.pop("amends")
+        amends = next((n for n in notes if n.pk == amends_id), None)
+        try:
+            note_services.integration_note_sign(actor=actor, patient=patient, amends=amends, **data)
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, "The integration note is signed.")
+            return redirect("integration:tab", patient.pk)
+    return _render_tab(request, patient, note_form=form, status=400)
+
+
+@require_POST
+@require(Perm.INTEGRATION_WRITE)
+def plan_assign(request: HttpRequest, patient_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    patient = _patient(request, patient_id, audit=None)
+    form = PlanItemForm(request.POST, clinic_id=patient.clinic_id)
+    if form.is_valid():
+        try:
+            item = plans.plan_item_assign(
+                actor=actor,
+                patient=patient,
+                practice_id=form.cleaned_data["practice"].pk,
+                frequency=form.cleaned_data["frequency"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, f"{item.practice.name} is in the plan.")
+            return redirect("integration:tab", patient.pk)
+    return _render_tab(request, patient, plan_form=form, status=400)
+
+
+@require_POST
+@require(Perm.INTEGRATION_WRITE)
+def plan_end(request: HttpRequest, patient_id: int, item_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    patient = _patient(request, patient_id, audit=None)
+    item = (
+        PlanItem.objects.select_related("practice", "patient")
+        .filter(pk=item_id, patient=patient, ended_at__isnull=True)
+        .first()
+    )
+    if item is None:
+        deny(actor, Perm.INTEGRATION_WRITE, object_type="integration.planitem", object_id=item_id)
+        raise Http404("No such practice in the plan")
+    plans.plan_item_end(actor=actor, item=item)
+    messages.success(request, f"{item.practice.name} is no longer in the plan.")
+    return redirect("integration:tab", patient.pk)

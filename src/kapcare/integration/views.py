@@ -1,0 +1,182 @@
+"""The patient's journal in the portal: write (with drafts kept as they type), share, export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kapcare.accounts.policy import Perm, deny, get_patient, journal_entries_for, require
+from kapcare.audit.models import Action
+from kapcare.integration import services
+from kapcare.integration.forms import JournalEntryForm
+from kapcare.integration.models import Stage
+from kapcare.integration.prompts import prompts_for, stage_for
+
+
+def _patient(request: HttpRequest, audit: Action | None = Action.VIEW) -> Any:
+    actor = request.actor  # type: ignore[attr-defined]
+    return get_patient(
+        actor, actor.patient.pk, Perm.PORTAL, audit=audit, object_type="integration.journal"
+    )
+
+
+def _apply(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _values(form: JournalEntryForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "body": data.get("body", ""),
+        "mood": data.get("mood"),
+        "tags": data.get("tags", ""),
+        "stage": data.get("stage") or Stage.ANY_DAY,
+        "prompt": data.get("prompt", ""),
+        "session_date": data.get("session_date"),
+    }
+
+
+@require_GET
+@require(Perm.PORTAL)
+def journal(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    patient = _patient(request)
+    entries = list(journal_entries_for(actor, patient).filter(is_draft=False))
+    draft = services.current_draft(patient)
+    return render(
+        request,
+        "integration/journal.html",
+        {"patient": patient, "entries": entries, "draft": draft},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require(Perm.PORTAL)
+def journal_new(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    patient = _patient(request, audit=None if request.method == "POST" else Action.VIEW)
+    draft = services.current_draft(patient)
+    if request.method == "POST":
+        form = JournalEntryForm(request.POST)
+        if form.is_valid():
+            try:
+                services.journal_entry_save(
+                    actor=actor, share=form.cleaned_data["share"], **_values(form)
+                )
+            except ValidationError as exc:
+                _apply(form, exc)
+            else:
+                shared = form.cleaned_data["share"]
+                messages.success(
+                    request,
+                    "Your entry is saved and shared with your care team."
+                    if shared
+                    else "Your entry is saved. Only you can see it.",
+                )
+                return redirect("integration:journal")
+        stage = request.POST.get("stage") or Stage.ANY_DAY
+    else:
+        today = timezone.localdate()
+        requested = request.GET.get("stage", "")
+        if requested in Stage.values:
+            stage = requested
+        elif draft is not None:
+            stage = draft.stage
+        else:
+            stage = stage_for(None, today)
+        initial: dict[str, Any] = {"stage": stage}
+        if draft is not None:
+            initial.update(
+                body=draft.body,
+                mood=draft.mood,
+                tags=", ".join(draft.tags),
+                session_date=draft.session_date,
+            )
+        form = JournalEntryForm(initial=initial)
+    prompts = prompts_for(patient.clinic_id, stage)
+    form.fields["prompt"].initial = prompts[0] if prompts else ""
+    return render(
+        request,
+        "integration/journal_form.html",
+        {
+            "patient": patient,
+            "form": form,
+            "draft": draft,
+            "stage": stage,
+            "stages": Stage.choices,
+            "prompts": prompts,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@require(Perm.PORTAL)
+def journal_draft(request: HttpRequest) -> HttpResponse:
+    """Save what has been typed so far (htmx, as they type); answers with a short status."""
+    actor = request.actor  # type: ignore[attr-defined]
+    form = JournalEntryForm(request.POST)
+    saved_at = None
+    problem = ""
+    if form.is_valid():
+        try:
+            draft = services.journal_draft_save(actor=actor, **_values(form))
+        except ValidationError as exc:
+            problem = "; ".join(exc.messages)
+        else:
+            saved_at = draft.updated_at
+    else:
+        problem = "; ".join(f"{form.fields[f].label}: {e[0]}" for f, e in form.errors.items())
+    return render(
+        request,
+        "integration/_draft_status.html",
+        {"saved_at": saved_at, "problem": problem},
+        status=200 if saved_at else 400,
+    )
+
+
+@require_POST
+@require(Perm.PORTAL)
+def journal_share(request: HttpRequest, entry_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    patient = _patient(request, audit=None)
+    entry = journal_entries_for(actor, patient).filter(pk=entry_id, is_draft=False).first()
+    if entry is None:
+        deny(actor, Perm.PORTAL, object_type="integration.journalentry", object_id=entry_id)
+        raise Http404("No such journal entry")
+    share = request.POST.get("share") == "1"
+    services.journal_entry_share(actor=actor, entry=entry, share=share)
+    messages.success(
+        request,
+        "The entry is shared with your care team."
+        if share
+        else "The entry is private again; your care team no longer sees it.",
+    )
+    return redirect("integration:journal")
+
+
+@require_GET
+@require(Perm.PORTAL)
+def journal_export(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    _patient(request, audit=None)
+    fmt = request.GET.get("format", "md")
+    try:
+        content, content_type, filename = services.journal_export(actor=actor, fmt=fmt)
+    except ValidationError:
+        return HttpResponse(
+            "format: choose md (Markdown) or json.", status=400, content_type="text/plain"
+        )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

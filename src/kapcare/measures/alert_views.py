@@ -1,0 +1,134 @@
+"""Clinic-wide pages for the care team: the alerts inbox, the "Needs attention"
+worklist, and the clinic's measures settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kapcare.accounts.policy import Perm, has_perm, require
+from kapcare.audit.models import Action
+from kapcare.audit.services import record
+from kapcare.measures import alerts as alert_services
+from kapcare.measures.access import alerts_for, alerts_on_my_patients, get_alert
+from kapcare.measures.forms import AcknowledgeForm, MeasuresSettingsForm
+from kapcare.measures.local_time import render_local
+from kapcare.measures.models import AlertStatus, MeasuresSettings
+from kapcare.measures.selectors import settings_for, worklist
+
+#: how many acknowledged alerts the inbox shows below the open ones
+RECENTLY_ACKNOWLEDGED = 20
+
+
+@require_GET
+@require(Perm.PATIENT_CLINICAL)
+def alert_inbox(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    visible = alerts_for(actor).select_related("patient", "response", "acknowledged_by")
+    open_alerts = list(
+        visible.filter(status=AlertStatus.OPEN).order_by("priority", "created_at", "id")
+    )
+    closed = list(
+        visible.filter(status=AlertStatus.ACKNOWLEDGED).order_by("-acknowledged_at", "-id")[
+            :RECENTLY_ACKNOWLEDGED
+        ]
+    )
+    shown = [a.pk for a in open_alerts + closed]
+    record(Action.LIST, actor=actor, object_type="measures.safetyalert", detail={"ids": shown})
+    return render_local(
+        request,
+        "measures/alerts.html",
+        {
+            "open_alerts": open_alerts,
+            "closed_alerts": closed,
+            "mine": alerts_on_my_patients(actor, visible.filter(pk__in=shown)),
+            "form": AcknowledgeForm(),
+            "can_acknowledge": has_perm(actor, Perm.ALERT_ACKNOWLEDGE),
+        },
+        clinic=actor.clinic,
+    )
+
+
+@require_POST
+@require(Perm.ALERT_ACKNOWLEDGE)
+def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    alert = get_alert(actor, alert_id, Perm.ALERT_ACKNOWLEDGE)
+    form = AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "What was done: " + " ".join(str(e) for e in form["note"].errors))
+    else:
+        try:
+            alert_services.acknowledge(actor=actor, alert=alert, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, f"Alert for {alert.patient.display_name} acknowledged and closed."
+            )
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("measures:alerts")
+
+
+@require_GET
+@require(Perm.PATIENT_CLINICAL)
+def needs_attention(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    now = timezone.now()
+    work = worklist(actor.clinic, now)
+    record(
+        Action.LIST,
+        actor=actor,
+        object_type="measures.worklist",
+        detail={
+            "alerts": [a.pk for a in work.alerts],
+            "overdue": [a.pk for a in work.overdue],
+            "off_track": [o.patient.pk for o in work.off_track],
+        },
+    )
+    return render_local(
+        request,
+        "measures/worklist.html",
+        {
+            "work": work,
+            "now": now,
+            "form": AcknowledgeForm(),
+            "can_acknowledge": has_perm(actor, Perm.ALERT_ACKNOWLEDGE),
+        },
+        clinic=actor.clinic,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require(Perm.MEASURES_SETTINGS)
+def measures_settings(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    current = settings_for(actor.clinic)
+    form = MeasuresSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        saved: MeasuresSettings = form.save(commit=False)
+        saved.clinic = actor.clinic
+        saved.updated_at = timezone.now()
+        saved.save()
+        record(
+            Action.UPDATE,
+            actor=actor,
+            obj=saved,
+            detail={name: form.cleaned_data[name] for name in form.changed_data},
+        )
+        messages.success(request, "Measures settings saved.")
+        return redirect("measures:settings")
+    return render_local(
+        request,
+        "measures/settings.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+        clinic=actor.clinic,
+    )

@@ -1,0 +1,205 @@
+"""Reads for questionnaires, scores and alerts.
+
+Each page's read is a fixed handful of queries whatever the number of responses:
+the measures tab and the worklist tests assert it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from kapcare.accounts.models import Clinic
+from kapcare.clinical.outcomes import OUTCOME_DEFINITIONS
+from kapcare.measures.models import (
+    Assignment,
+    AssignmentStatus,
+    MeasuresSettings,
+    QuestionnaireResponse,
+    SafetyAlert,
+)
+from kapcare.measures.scoring import change_since_baseline
+from kapcare.patients.models import Patient, Status
+
+
+def settings_for(clinic: Clinic) -> MeasuresSettings:
+    """The clinic's measures settings, or the defaults (unsaved) when it never chose."""
+    found = MeasuresSettings.objects.filter(clinic=clinic).first()
+    return found if found is not None else MeasuresSettings(clinic=clinic)
+
+
+def _superseded() -> Exists:
+    return Exists(QuestionnaireResponse.objects.filter(corrects=OuterRef("pk")))
+
+
+def current_responses(
+    responses: QuerySet[QuestionnaireResponse],
+) -> QuerySet[QuestionnaireResponse]:
+    """Responses no correction replaced: the ones trajectories and outcomes count."""
+    return responses.filter(~_superseded())
+
+
+def baseline_response(response: QuestionnaireResponse) -> QuestionnaireResponse | None:
+    """The patient's first current response to the same instrument, if earlier than ``response``.
+
+    None when ``response`` is itself the baseline (or corrects it).
+    """
+    earlier = current_responses(
+        QuestionnaireResponse.objects.filter(
+            patient_id=response.patient_id, instrument=response.instrument
+        )
+    ).exclude(pk__in=[response.pk, response.corrects_id or 0])
+    first = earlier.order_by("answered_at", "id").first()
+    if first is None or (first.answered_at, first.pk) > (response.answered_at, response.pk):
+        return None
+    return first
+
+
+def responses_of(patient: Patient) -> QuerySet[QuestionnaireResponse]:
+    """Every response of the patient, oldest first, each marked ``superseded`` or not."""
+    return (
+        QuestionnaireResponse.objects.filter(patient=patient, clinic_id=patient.clinic_id)
+        .annotate(superseded=_superseded())
+        .select_related("entered_by")
+        .order_by("answered_at", "id")
+    )
+
+
+def open_assignments_of(patient: Patient) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(
+            patient=patient, clinic_id=patient.clinic_id, status=AssignmentStatus.OPEN
+        )
+        .select_related("created_by")
+        .order_by("due_at", "id")
+    )
+
+
+def alerts_of(patient: Patient) -> QuerySet[SafetyAlert]:
+    return (
+        SafetyAlert.objects.filter(patient=patient, clinic_id=patient.clinic_id)
+        .select_related("acknowledged_by", "response")
+        .order_by("status", "priority", "-created_at", "id")
+    )
+
+
+def questionnaires_to_do(patient: Patient, now: dt.datetime) -> list[Assignment]:
+    """What the patient can fill in now: open, with a due date, and already open to them."""
+    return list(
+        Assignment.objects.filter(
+            patient=patient,
+            status=AssignmentStatus.OPEN,
+            due_at__isnull=False,
+        )
+        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
+        .select_related("draft")
+        .order_by("due_at", "id")
+    )
+
+
+def overdue_assignments(clinic: Clinic, now: dt.datetime) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(clinic=clinic, status=AssignmentStatus.OPEN, due_at__lt=now)
+        .select_related("patient")
+        .order_by("due_at", "id")
+    )
+
+
+def open_alerts(clinic: Clinic) -> QuerySet[SafetyAlert]:
+    return (
+        SafetyAlert.objects.filter(clinic=clinic, status="open")
+        .select_related("patient", "response")
+        .order_by("priority", "created_at", "id")
+    )
+
+
+# Dosing sessions -----------------------------------------------------------------
+
+
+def dosing_sessions_completed(patient_ids: Iterable[int]) -> dict[int, int]:
+    """How many dosing sessions each patient has completed.
+
+    Dosing sessions do not exist yet (a later feature adds the session console), so
+    every count is 0 and no patient can be off track; when they land, this becomes
+    one grouped query. Nothing is estimated in the meantime.
+    """
+    return dict.fromkeys(patient_ids, 0)
+
+
+@dataclass(frozen=True)
+class OffTrack:
+    patient: Patient
+    sessions: int
+    instrument: str
+    baseline: int | float
+    latest: int | float
+
+
+@dataclass(frozen=True)
+class Worklist:
+    alerts: list[SafetyAlert]
+    overdue: list[Assignment]
+    off_track: list[OffTrack]
+    off_track_after: int
+    checked_patients: int
+
+    @property
+    def meaningful_points(self) -> int:
+        """The PHQ-9 change that counts as meaningful (the MCID), as the off-track rule uses."""
+        return OUTCOME_DEFINITIONS[OFF_TRACK_INSTRUMENT].meaningful_change.points
+
+
+#: statuses in which a patient is having dosing sessions
+IN_TREATMENT = (Status.ACTIVE, Status.MAINTENANCE)
+#: the instrument whose change decides "off track": the PHQ-9, the course's primary measure
+OFF_TRACK_INSTRUMENT = "phq9"
+
+
+def off_track_patients(clinic: Clinic, *, after_sessions: int) -> tuple[list[OffTrack], int]:
+    """Patients with at least ``after_sessions`` dosing sessions and no meaningful PHQ-9
+    improvement since baseline; also returns how many patients in treatment were checked."""
+    patients = list(Patient.objects.filter(clinic=clinic, status__in=IN_TREATMENT))
+    sessions = dosing_sessions_completed(p.pk for p in patients)
+    candidates = {p.pk: p for p in patients if sessions.get(p.pk, 0) >= after_sessions}
+    if not candidates:
+        return [], len(patients)
+    series: dict[int, list[Any]] = {}
+    for row in current_responses(
+        QuestionnaireResponse.objects.filter(
+            clinic=clinic, patient_id__in=candidates, instrument=OFF_TRACK_INSTRUMENT
+        )
+    ).order_by("answered_at", "id"):
+        series.setdefault(row.patient_id, []).append(row)
+    found = []
+    for patient_id, rows in series.items():
+        if len(rows) < 2:
+            continue
+        change = change_since_baseline(OFF_TRACK_INSTRUMENT, rows[0].score, rows[-1].score)
+        if change is not None and not change.meaningful_improvement:
+            found.append(
+                OffTrack(
+                    patient=candidates[patient_id],
+                    sessions=sessions[patient_id],
+                    instrument=OFF_TRACK_INSTRUMENT,
+                    baseline=rows[0].score,
+                    latest=rows[-1].score,
+                )
+            )
+    return found, len(patients)
+
+
+def worklist(clinic: Clinic, now: dt.datetime) -> Worklist:
+    """The clinic's "Needs attention" list: alerts, then overdue questionnaires, then off track."""
+    after = settings_for(clinic).off_track_after_sessions
+    off_track, checked = off_track_patients(clinic, after_sessions=after)
+    return Worklist(
+        alerts=list(open_alerts(clinic)),
+        overdue=list(overdue_assignments(clinic, now)),
+        off_track=off_track,
+        off_track_after=after,
+        checked_patients=checked,
+    )

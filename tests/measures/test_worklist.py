@@ -1,0 +1,93 @@
+"""The "Needs attention" list: alerts first, then overdue questionnaires, then off track."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from kapcare.measures.selectors import dosing_sessions_completed, off_track_patients, worklist
+from tests.measures.helpers import assign, phq9, phq9_total, submit
+
+
+def test_open_alerts_come_first_high_priority_before_lower(world: Any, client_for: Any) -> None:
+    submit(world, phq9_total(22), patient=world.sam, by="nurse")  # severe band: lower priority
+    submit(world, phq9(0, 0, 0, 0, 0, 0, 0, 0, 1))  # item 9: high priority
+    assign(world, "gad7", due_in=dt.timedelta(days=-3))
+    page = client_for("nurse").get(reverse("measures:worklist"))
+    text = page.content.decode()
+    assert page.status_code == 200
+    alerts_at = text.index("Open safety alerts (2)")
+    overdue_at = text.index("Overdue questionnaires (1)")
+    off_track_at = text.index("Off track (0)")
+    assert alerts_at < overdue_at < off_track_at
+    high = text.index("Thoughts of death or self-harm")
+    lower = text.index("Score in the most severe range")
+    assert alerts_at < high < lower < overdue_at
+
+
+def test_the_worklist_says_why_nobody_is_off_track_yet(world: Any, client_for: Any) -> None:
+    page = client_for("prescriber").get(reverse("measures:worklist"))
+    text = page.content.decode()
+    assert "after 4 dosing sessions" in text
+    assert "Dosing sessions are not recorded in kapcare yet" in text
+
+
+def test_dosing_sessions_count_zero_until_the_dosing_console_exists(world: Any) -> None:
+    assert dosing_sessions_completed([world.jordan.pk, world.sam.pk]) == {
+        world.jordan.pk: 0,
+        world.sam.pk: 0,
+    }
+    submit(world, phq9_total(18), when=timezone.now() - dt.timedelta(weeks=6))
+    submit(world, phq9_total(17))
+    found, checked = off_track_patients(world.cedar, after_sessions=4)
+    assert found == []
+    assert checked == 1  # Jordan is the one patient in active treatment
+
+
+def test_the_off_track_rule_once_sessions_are_counted(world: Any, monkeypatch: Any) -> None:
+    from kapcare.measures import selectors
+
+    monkeypatch.setattr(selectors, "dosing_sessions_completed", lambda ids: dict.fromkeys(ids, 4))
+    submit(world, phq9_total(18), when=timezone.now() - dt.timedelta(weeks=6))
+    submit(world, phq9_total(15))  # -3: not a meaningful improvement
+    (found,), _ = off_track_patients(world.cedar, after_sessions=4)
+    assert (found.patient, found.baseline, found.latest) == (world.jordan, 18, 15)
+    submit(world, phq9_total(12))  # -6 from baseline: meaningful
+    assert off_track_patients(world.cedar, after_sessions=4)[0] == []
+    assert off_track_patients(world.cedar, after_sessions=5)[0] == []
+
+
+def test_overdue_means_past_the_due_date_by_the_given_clock(world: Any) -> None:
+    now = timezone.now()
+    assignment = assign(world, due_in=dt.timedelta(hours=2), now=now)
+    assert worklist(world.cedar, now).overdue == []
+    assert worklist(world.cedar, now + dt.timedelta(hours=3)).overdue == [assignment]
+
+
+def _queries(client: Any) -> int:
+    url = reverse("measures:worklist")
+    client.get(url)  # the first request of a session also writes the session: not counted
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_worklist_costs_the_same_number_of_queries_however_much_there_is(
+    world: Any, client_for: Any
+) -> None:
+    client = client_for("therapist")
+    submit(world, phq9(0, 0, 0, 0, 0, 0, 0, 0, 1))
+    assign(world, due_in=dt.timedelta(days=-1))
+    few = _queries(client)
+    for patient in (world.jordan, world.sam, world.unassigned):
+        for _ in range(4):
+            submit(world, phq9(0, 0, 0, 0, 0, 0, 0, 0, 2), patient=patient, by="nurse")
+            submit(world, phq9_total(23), patient=patient, by="nurse")
+            assign(world, patient=patient, due_in=dt.timedelta(days=-2))
+    many = _queries(client)
+    assert many == few, f"{few} queries for 1 alert, {many} for 25"
