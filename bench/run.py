@@ -48,9 +48,14 @@ PAGES = (
     Page("hello", "/bench/hello", "none"),
     Page("row", "/bench/row/{patient}", "none"),
     Page("patient chart", "/patients/{patient}/", "session", 0.15, 10.0),
+    Page("measures tab", "/patients/{patient}/measures/", "session", 0.15, 10.0),
+    Page("clinic worklist", "/measures/needs-attention/", "session"),
     Page("patient list", "/patients/", "session"),
     Page("API patient read", "/api/v1/patients/{patient}", "token", 0.3),
     Page("API patients list", "/api/v1/patients?limit=25", "token", 0.3),
+    Page("API scores list", "/api/v1/patients/{patient}/scores", "token", 0.3),
+    # Not measured yet: the dosing console, the clinic board and the vitals POST
+    # (target 0.25x hello) do not exist yet; add them here when they land.
 )
 
 

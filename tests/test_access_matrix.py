@@ -15,6 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kapcare.audit.models import AuditEvent
+from tests.access import dosing as dosing_access
 from tests.access import education as education_access
 from tests.access import foundation
 from tests.access import intake as intake_access
@@ -32,6 +33,7 @@ MATRIX: dict[str, Route] = {
     **measures_access.ROUTES,
     **intake_access.ROUTES,
     **treatment_access.ROUTES,
+    **dosing_access.ROUTES,
 }
 
 #: routes whose 404 means "there is nothing here" rather than a refused person

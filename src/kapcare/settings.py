@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kapcare.intake",
     "kapcare.measures",
     "kapcare.treatment",
+    "kapcare.dosing",
     "kapcare.integration",
     "kapcare.education",
     "kapcare.portal",
@@ -124,7 +125,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = str(DATABASES["default"]["NAME"])
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Keep each worker's connection (as for PostgreSQL) rather than opening the file and
+    # running the PRAGMAs below again on every request.
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the single writer; FULL makes each commit durable;
         # IMMEDIATE takes the write lock at BEGIN so concurrent writers queue instead of failing.

@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("kapcare.intake.urls")),
     path("", include("kapcare.measures.urls")),
     path("", include("kapcare.treatment.urls")),
+    path("", include("kapcare.dosing.urls")),
     path("", include("kapcare.integration.urls")),
     path("", include("kapcare.education.urls")),
     path("audit/", include("kapcare.audit.urls")),

@@ -59,6 +59,8 @@ class Perm(StrEnum):
     PLAN_SIGN = "plan.sign"
     SCHEDULE_VIEW = "schedule.view"
     SCHEDULE_MANAGE = "schedule.manage"
+    SESSION_RUN = "session.run"
+    DOSE_ORDER = "dose.order"
     SIGNED_IN = "signed_in"
 
 
@@ -77,6 +79,7 @@ _ALL_STAFF = frozenset(
 )
 _CLINICAL = frozenset(
     {Perm.PATIENT_CLINICAL, Perm.NOTE_WRITE, Perm.INTEGRATION_WRITE, Perm.EDUCATION_EDIT}
+    | {Perm.SESSION_RUN}  # dosing console: any clinician; DOSE_ORDER is prescribers only
 )
 #: questionnaires and safety alerts: any clinician assigns, enters paper answers, acknowledges
 _MEASURES = frozenset({Perm.MEASURES_ASSIGN, Perm.MEASURES_ENTER, Perm.ALERT_ACKNOWLEDGE})
@@ -107,6 +110,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         Perm.CONSENT_MANAGE,
         Perm.PLAN_WRITE,
         Perm.PLAN_SIGN,
+        Perm.DOSE_ORDER,
     },
     Role.THERAPIST: _ALL_STAFF | _CLINICAL | _MEASURES | _INTAKE | {Perm.PATIENT_TRANSITION},
     Role.NURSE: _ALL_STAFF | _CLINICAL | _MEASURES | _INTAKE,

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -237,11 +238,23 @@ def api_token_revoke(*, actor: Actor, token: PersonalAccessToken) -> None:
 
 
 def api_token_authenticate(raw: str, now: dt.datetime | None = None) -> PersonalAccessToken | None:
-    """The usable token for a raw bearer value, with user and clinic loaded."""
+    """The usable token for a raw bearer value, with user and clinic loaded.
+
+    The owner's active membership of the token's clinic comes in the same query, as
+    ``token.membership`` (``None`` when there is none), so a request costs one read.
+    """
     if not raw.startswith(TOKEN_PREFIX):
         return None
+    member = Membership.objects.filter(
+        user=OuterRef("user_id"), clinic=OuterRef("clinic_id"), is_active=True
+    ).order_by("pk")
     token = (
         PersonalAccessToken.objects.select_related("user", "clinic")
+        .annotate(
+            membership_pk=Subquery(member.values("pk")[:1]),
+            membership_role=Subquery(member.values("role")[:1]),
+            membership_created_at=Subquery(member.values("created_at")[:1]),
+        )
         .filter(token_hash=hash_token(raw))
         .first()
     )
@@ -250,6 +263,23 @@ def api_token_authenticate(raw: str, now: dt.datetime | None = None) -> Personal
         return None
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    membership = None
+    if token.membership_pk is not None:
+        membership = Membership.from_db(
+            token._state.db,
+            ["id", "user_id", "clinic_id", "role", "is_active", "created_at"],
+            [
+                token.membership_pk,
+                token.user_id,
+                token.clinic_id,
+                token.membership_role,
+                True,
+                token.membership_created_at,
+            ],
+        )
+        membership.user = token.user
+        membership.clinic = token.clinic
+    token.membership = membership  # type: ignore[attr-defined]
     return token
 
 

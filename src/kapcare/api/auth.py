@@ -27,7 +27,7 @@ class TokenAuth(HttpBearer):
         found = api_token_authenticate(token)
         if found is None:
             raise AuthenticationError()
-        membership = found.user.memberships.filter(clinic=found.clinic, is_active=True).first()
+        membership = found.membership  # type: ignore[attr-defined]  # loaded with the token
         if membership is None:
             raise AuthenticationError()
         request.user = found.user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from kapcare.audit.chain import GENESIS_HASH, row_hash
@@ -63,24 +63,65 @@ def record(
         "detail": detail or {},
     }
     with transaction.atomic():
-        head = _lock_head(chain_id)
-        fields["seq"] = head.seq + 1
-        prev_hash = head.hash
+        fields["seq"], prev_hash = _advance_head(chain_id)
         digest = row_hash(prev_hash, fields)
-        event = AuditEvent.objects.create(prev_hash=prev_hash, hash=digest, **fields)
-        ChainHead.objects.filter(chain=chain_id).update(seq=fields["seq"], hash=digest)
+        event = AuditEvent(prev_hash=prev_hash, hash=digest, **fields)
+        _insert_and_move_head(event, chain_id, digest)
     return event
 
 
-def _lock_head(chain_id: int) -> ChainHead:
-    head = ChainHead.objects.select_for_update().filter(chain=chain_id).first()
-    if head is None:
-        # Two writers may race to start a chain; the loser's insert fails on the primary
-        # key inside its savepoint, and it then locks the row the winner made.
-        try:
-            with transaction.atomic():
-                ChainHead.objects.create(chain=chain_id, seq=0, hash=GENESIS_HASH)
-        except Exception:  # noqa: S110 - IntegrityError differs by backend wrapper
-            pass
-        head = ChainHead.objects.select_for_update().get(chain=chain_id)
-    return head
+# The append runs as plain SQL rather than through the ORM: it happens on every read of
+# health information, and compiling three ORM statements cost more than running them.
+# Locking is unchanged: the UPDATE of the head takes the same row lock (PostgreSQL) or
+# runs under the same write lock (SQLite, BEGIN IMMEDIATE) as SELECT ... FOR UPDATE did,
+# and holds it until the transaction commits, so appends to one chain stay serialised.
+
+
+def _advance_head(chain_id: int) -> tuple[int, str]:
+    """Lock the chain's head, move it on by one, and return (new seq, previous hash)."""
+    table = connection.ops.quote_name(ChainHead._meta.db_table)
+    sql = f'UPDATE {table} SET "seq" = "seq" + 1 WHERE "chain" = %s RETURNING "seq", "hash"'  # noqa: S608 - table name from the model
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [chain_id])
+        row = cursor.fetchone()
+        if row is None:
+            _start_chain(chain_id)
+            cursor.execute(sql, [chain_id])
+            row = cursor.fetchone()
+    return int(row[0]), str(row[1])
+
+
+def _start_chain(chain_id: int) -> None:
+    # Two writers may race to start a chain; the loser's insert fails on the primary
+    # key inside its savepoint, and it then moves on the row the winner made.
+    try:
+        with transaction.atomic():
+            ChainHead.objects.create(chain=chain_id, seq=0, hash=GENESIS_HASH)
+    except Exception:  # noqa: S110 - IntegrityError differs by backend wrapper
+        pass
+
+
+def _insert_and_move_head(event: AuditEvent, chain_id: int, digest: str) -> None:
+    """Insert the row and store its hash in the head: one round trip on PostgreSQL."""
+    meta = AuditEvent._meta
+    quote = connection.ops.quote_name
+    columns = [f for f in meta.concrete_fields if not f.primary_key]
+    names = ", ".join(quote(str(f.column)) for f in columns)
+    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in columns]
+    placeholders = ", ".join(["%s"] * len(columns))
+    insert = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608 - names from the model
+    move = f'UPDATE {quote(ChainHead._meta.db_table)} SET "hash" = %s WHERE "chain" = %s'  # noqa: S608 - table name from the model
+    pk = quote(str(meta.pk.column))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH ev AS ({insert} RETURNING {pk}), hd AS ({move}) SELECT {pk} FROM ev",  # noqa: S608
+                [*values, digest, chain_id],
+            )
+            event.pk = cursor.fetchone()[0]
+        else:
+            cursor.execute(f"{insert} RETURNING {pk}", values)
+            event.pk = cursor.fetchone()[0]
+            cursor.execute(move, [digest, chain_id])
+    event._state.adding = False
+    event._state.db = connection.alias

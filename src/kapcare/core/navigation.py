@@ -98,6 +98,7 @@ NAV = (
     ("Calendar", "treatment:calendar", Perm.SCHEDULE_VIEW),
     ("Needs attention", "measures:worklist", Perm.PATIENT_CLINICAL),
     ("Alerts", "measures:alerts", Perm.PATIENT_CLINICAL),
+    ("Clinic board", "dosing:board", Perm.SESSION_RUN),
     ("Staff", "accounts:staff", Perm.STAFF_MANAGE),
     ("Audit trail", "audit:trail", Perm.AUDIT_VIEW),
     ("Clinic setup", "clinic_setup", SETUP_AREA),

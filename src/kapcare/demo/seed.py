@@ -23,6 +23,7 @@ FEATURE_SEEDS = (
     "kapcare.intake.demo.seed",
     "kapcare.measures.demo.seed",
     "kapcare.treatment.demo.seed",
+    "kapcare.dosing.demo.seed",
     "kapcare.integration.demo.seed",
     "kapcare.education.demo.seed",
 )

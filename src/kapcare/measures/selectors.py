@@ -162,11 +162,17 @@ OFF_TRACK_INSTRUMENT = "phq9"
 def off_track_patients(clinic: Clinic, *, after_sessions: int) -> tuple[list[OffTrack], int]:
     """Patients with at least ``after_sessions`` dosing sessions and no meaningful PHQ-9
     improvement since baseline; also returns how many patients in treatment were checked."""
-    patients = list(Patient.objects.filter(clinic=clinic, status__in=IN_TREATMENT))
-    sessions = dosing_sessions_completed(p.pk for p in patients)
-    candidates = {p.pk: p for p in patients if sessions.get(p.pk, 0) >= after_sessions}
-    if not candidates:
-        return [], len(patients)
+    # Only ids here: loading every patient in treatment as a model grew with the clinic.
+    patient_ids = list(
+        Patient.objects.filter(clinic=clinic, status__in=IN_TREATMENT)
+        .order_by()  # no name sort: the ids only feed a lookup
+        .values_list("pk", flat=True)
+    )
+    sessions = dosing_sessions_completed(patient_ids)
+    wanted = [pk for pk in patient_ids if sessions.get(pk, 0) >= after_sessions]
+    if not wanted:
+        return [], len(patient_ids)
+    candidates = Patient.objects.in_bulk(wanted)
     series: dict[int, list[Any]] = {}
     for row in current_responses(
         QuestionnaireResponse.objects.filter(
@@ -189,7 +195,7 @@ def off_track_patients(clinic: Clinic, *, after_sessions: int) -> tuple[list[Off
                     latest=rows[-1].score,
                 )
             )
-    return found, len(patients)
+    return found, len(patient_ids)
 
 
 def worklist(clinic: Clinic, now: dt.datetime) -> Worklist:

@@ -48,6 +48,7 @@ CHART_TABS = (
     Tab("overview", "Overview", "patients:chart", Perm.PATIENT_DEMOGRAPHICS),
     Tab("intake", "Intake & eligibility", "intake:review", Perm.PATIENT_CLINICAL),
     Tab("plan", "Plan & schedule", "treatment:plan", Perm.PATIENT_CLINICAL),
+    Tab("sessions", "Sessions", "dosing:sessions", Perm.SESSION_RUN),
     Tab("measures", "Measures", "measures:tab", Perm.PATIENT_CLINICAL),
     Tab("notes", "Notes", "patients:notes", Perm.PATIENT_CLINICAL),
     Tab("integration", "Integration", "integration:tab", Perm.PATIENT_CLINICAL),
