@@ -30,22 +30,38 @@ def test_open_alerts_come_first_high_priority_before_lower(world: Any, client_fo
     assert alerts_at < high < lower < overdue_at
 
 
-def test_the_worklist_says_why_nobody_is_off_track_yet(world: Any, client_for: Any) -> None:
+def test_the_worklist_explains_the_off_track_rule(world: Any, client_for: Any) -> None:
     page = client_for("prescriber").get(reverse("measures:worklist"))
     text = page.content.decode()
     assert "after 4 dosing sessions" in text
-    assert "Dosing sessions are not recorded in kapcare yet" in text
+    assert "Sessions count once the patient is discharged from them" in text
 
 
-def test_dosing_sessions_count_zero_until_the_dosing_console_exists(world: Any) -> None:
+def test_only_discharged_dosing_sessions_count(world: Any) -> None:
+    from kapcare.dosing.services import session_open
+    from tests.dosing.conftest import actor_of, dosing_appointment, force_state, signed_plan
+
+    plan = signed_plan(world, world.jordan)
+
+    def a_session(days_ago: int) -> Any:
+        appointment = dosing_appointment(world, world.jordan, plan, hours=-24 * days_ago)
+        return session_open(actor=actor_of(world, "nurse"), appointment=appointment)
+
     assert dosing_sessions_completed([world.jordan.pk, world.sam.pk]) == {
         world.jordan.pk: 0,
         world.sam.pk: 0,
     }
+    for days_ago in (1, 3, 5, 7):
+        force_state(a_session(days_ago), "discharged")
+    force_state(a_session(9), "recovery")
+    assert dosing_sessions_completed([world.jordan.pk, world.sam.pk]) == {
+        world.jordan.pk: 4,
+        world.sam.pk: 0,
+    }
     submit(world, phq9_total(18), when=timezone.now() - dt.timedelta(weeks=6))
     submit(world, phq9_total(17))
-    found, checked = off_track_patients(world.cedar, after_sessions=4)
-    assert found == []
+    (found,), checked = off_track_patients(world.cedar, after_sessions=4)
+    assert found.patient == world.jordan
     assert checked == 1  # Jordan is the one patient in active treatment
 
 

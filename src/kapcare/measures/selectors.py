@@ -121,13 +121,23 @@ def open_alerts(clinic: Clinic) -> QuerySet[SafetyAlert]:
 
 
 def dosing_sessions_completed(patient_ids: Iterable[int]) -> dict[int, int]:
-    """How many dosing sessions each patient has completed.
+    """How many dosing sessions each patient has completed (discharged), in one grouped query."""
+    from django.db.models import Count
 
-    Dosing sessions do not exist yet (a later feature adds the session console), so
-    every count is 0 and no patient can be off track; when they land, this becomes
-    one grouped query. Nothing is estimated in the meantime.
-    """
-    return dict.fromkeys(patient_ids, 0)
+    from kapcare.dosing.models import DosingSession
+
+    ids = list(patient_ids)
+    counts = dict.fromkeys(ids, 0)
+    if not ids:
+        return counts
+    done = (
+        DosingSession.objects.filter(patient_id__in=ids, state="discharged")
+        .values("patient_id")
+        .annotate(n=Count("id"))
+        .values_list("patient_id", "n")
+    )
+    counts.update(dict(done))
+    return counts
 
 
 @dataclass(frozen=True)
