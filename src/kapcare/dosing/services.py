@@ -28,7 +28,6 @@ from kapcare.clinical.session_states import STATE_LABELS, SessionState, refusal
 from kapcare.clinical.vitals import VitalSigns, assess, assess_sedation, parse_phase
 from kapcare.dosing import gate
 from kapcare.dosing.models import DosingSession, VitalsReading
-from kapcare.measures.services import session_questionnaires_create
 from kapcare.treatment.models import Appointment, PlanStatus, TreatmentPlanRecord
 
 #: weight accepted at check-in; the dose calculator refuses outside this too
@@ -272,9 +271,8 @@ def session_discharge(
             discharge_unmet=result.unmet,
             override_reason=override,
         )
-        session_questionnaires_create(
-            actor=actor, patient=session.patient, session_starts_at=session.appointment.start
-        )
+    # The next-day questionnaire was made when the dosing appointment was booked
+    # (treatment.booking calls session_questionnaires_create); discharge adds none.
     return moved
 
 
