@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from kapcare.core.models import AppendOnlyModel
+
 
 class Action(models.TextChoices):
     VIEW = "view", "Viewed"
@@ -33,13 +35,15 @@ class Outcome(models.TextChoices):
     FAILURE = "failure", "Failure"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """One row per read or change of health information, per denial, and per sign-in event.
 
     Rows form one hash chain per clinic (chain 0 holds events outside any clinic):
     each row stores the hash of the previous row in its chain and a hash of its own
     canonical content, so ``kapcare audit verify`` finds any edit, deletion or reordering.
     """
+
+    append_only_message = "Audit events are append-only and cannot be changed."
 
     chain = models.BigIntegerField(help_text="Clinic id, or 0 for events outside a clinic.")
     seq = models.BigIntegerField()
@@ -78,11 +82,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise RuntimeError("Audit events are append-only and cannot be changed.")
-        super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Audit events are append-only and cannot be deleted.")

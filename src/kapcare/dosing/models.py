@@ -16,6 +16,7 @@ from kapcare.accounts.models import Clinic
 from kapcare.clinical.routes import ROUTE_LABELS, Route
 from kapcare.clinical.session_states import STATE_LABELS, SessionState
 from kapcare.clinical.vitals import Phase, VitalSigns
+from kapcare.core.models import AppendOnlyModel
 from kapcare.patients.models import Patient
 from kapcare.treatment.models import Appointment
 
@@ -87,8 +88,10 @@ PHASE_CHOICES = [
 ]
 
 
-class VitalsReading(models.Model):
+class VitalsReading(AppendOnlyModel):
     """One set of vital signs (and optionally MOAA/S); never edited, a correction is new."""
+
+    append_only_message = "A vital-signs reading is never edited; record a new one."
 
     session = models.ForeignKey(DosingSession, on_delete=models.PROTECT, related_name="readings")
     phase = models.CharField(max_length=16, choices=PHASE_CHOICES)
@@ -110,11 +113,6 @@ class VitalsReading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.systolic}/{self.diastolic} at {self.taken_at:%H:%M}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise RuntimeError("A vital-signs reading is never edited; record a new one.")
-        super().save(*args, **kwargs)
 
     @property
     def vitals(self) -> VitalSigns:
@@ -190,8 +188,10 @@ class DoseOrder(models.Model):
         return f"Order {self.dose_mg} mg for session {self.session_id}"
 
 
-class Administration(models.Model):
+class Administration(AppendOnlyModel):
     """What was actually given: one row per injection, infusion or esketamine device."""
+
+    append_only_message = "An administration record is never edited; record a correction."
 
     session = models.ForeignKey(
         DosingSession, on_delete=models.PROTECT, related_name="administrations"
@@ -222,8 +222,3 @@ class Administration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dose_mg} mg {self.product} lot {self.lot}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise RuntimeError("An administration record is never edited; record a correction.")
-        super().save(*args, **kwargs)

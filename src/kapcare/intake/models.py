@@ -8,28 +8,15 @@ conditional update in ``services`` so that they cannot be overwritten.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from kapcare.accounts.models import Clinic
 from kapcare.clinical.eligibility import Decision
+from kapcare.core.models import AppendOnlyModel
 from kapcare.intake.vocabulary import ROUTE_CHOICES
 from kapcare.patients.models import Patient
-
-
-class ImmutableModel(models.Model):
-    """A record that is written once; ``save`` on an existing row is a programming error."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.pop("_allow_update", False):
-            raise RuntimeError(f"{type(self).__name__} records are never edited; add a new one.")
-        super().save(*args, **kwargs)
 
 
 class IntakeStatus(models.TextChoices):
@@ -63,7 +50,7 @@ class VersionKind(models.TextChoices):
     STAFF = "staff", "Filled or corrected by staff"
 
 
-class IntakeVersion(ImmutableModel):
+class IntakeVersion(AppendOnlyModel):
     """The whole intake after one change: who changed which section, and when."""
 
     intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="versions")
@@ -94,7 +81,7 @@ class EligibilitySettings(models.Model):
         return f"Eligibility settings of {self.clinic}"
 
 
-class ScreeningRun(ImmutableModel):
+class ScreeningRun(AppendOnlyModel):
     """One evaluation of one intake version against one rule-set version for one route."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
@@ -120,7 +107,7 @@ class Severity(models.TextChoices):
     INFO = "info", "Advice"
 
 
-class ScreeningFinding(ImmutableModel):
+class ScreeningFinding(AppendOnlyModel):
     """One rule that matched, stored exactly as the engine produced it."""
 
     run = models.ForeignKey(ScreeningRun, on_delete=models.PROTECT, related_name="findings")
@@ -148,7 +135,7 @@ class DecisionChoice(models.TextChoices):
     MORE_INFORMATION_NEEDED = Decision.MORE_INFORMATION_NEEDED.value, "More information needed"
 
 
-class EligibilityDecision(ImmutableModel):
+class EligibilityDecision(AppendOnlyModel):
     """A prescriber's signed decision; a later decision supersedes it, nothing edits it."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
@@ -179,7 +166,7 @@ class EligibilityDecision(ImmutableModel):
         return Decision(self.decision).treats
 
 
-class ConsentDocument(ImmutableModel):
+class ConsentDocument(AppendOnlyModel):
     """One published version of a clinic's consent text (Markdown, rendered through nh3)."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
@@ -202,7 +189,7 @@ class ConsentDocument(ImmutableModel):
         return f"{self.title} v{self.version}"
 
 
-class ConsentSignature(ImmutableModel):
+class ConsentSignature(AppendOnlyModel):
     """A patient's signature on one exact document text, with a clinician's countersignature."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
@@ -234,7 +221,7 @@ class ConsentSignature(ImmutableModel):
         return f"Consent of {self.patient} to {self.document}"
 
 
-class RuleAdjustment(ImmutableModel):
+class RuleAdjustment(AppendOnlyModel):
     """One version of a clinic's changes to the screening rules; the newest is in force.
 
     Each version holds the whole set of changes (not a delta), who made it and why, and

@@ -21,6 +21,7 @@ from django.utils import timezone
 from kapcare.accounts.models import Clinic
 from kapcare.clinical.instruments import DEFINITIONS, InstrumentDefinition, get_definition
 from kapcare.clinical.instruments.model import Scoring
+from kapcare.core.models import AppendOnlyModel
 from kapcare.patients.models import Patient
 
 INSTRUMENT_CHOICES = [(key, d.abbreviation) for key, d in DEFINITIONS.items()]
@@ -226,12 +227,14 @@ FLAG_LABELS = {
 }
 
 
-class QuestionnaireResponse(models.Model):
+class QuestionnaireResponse(AppendOnlyModel):
     """A submitted questionnaire with its score. Never edited; a correction is a new row.
 
     ``definition_version`` is the version of the instrument definition that validated
     and scored it; ``total`` is None for instruments without a validated total.
     """
+
+    append_only_message = "A submitted response is never edited; submit a correction."
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="responses")
@@ -277,11 +280,6 @@ class QuestionnaireResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.definition.abbreviation} of {self.patient} on {self.answered_at:%Y-%m-%d}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise RuntimeError("A submitted response is never edited; submit a correction.")
-        super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("A submitted response is never deleted; submit a correction.")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from kapcare.accounts.models import Clinic, Membership
 from kapcare.clinical.routes import ROUTE_LABELS, Route
 from kapcare.clinical.scheduling import AppointmentType
+from kapcare.core.models import AppendOnlyModel
 from kapcare.patients.models import Patient
 
 ROUTE_CHOICES = [(r.value, ROUTE_LABELS[r].capitalize()) for r in Route]
@@ -292,8 +293,10 @@ class ChecklistItem(models.Model):
         return self.key
 
 
-class PreparationNote(models.Model):
+class PreparationNote(AppendOnlyModel):
     """The therapist's preparation-session note: signed when written, never edited."""
+
+    append_only_message = "A signed preparation note is never edited; write a new one."
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="preparation_notes")
@@ -313,11 +316,6 @@ class PreparationNote(models.Model):
 
     def __str__(self) -> str:
         return f"Preparation note {self.pk}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise RuntimeError("A signed preparation note is never edited; write a new one.")
-        super().save(*args, **kwargs)
 
 
 class ReassessmentRecord(models.Model):
