@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +17,6 @@ from kapcare.audit.services import record
 from kapcare.measures import alerts as alert_services
 from kapcare.measures.access import alerts_for, alerts_on_my_patients, get_alert
 from kapcare.measures.forms import AcknowledgeForm, MeasuresSettingsForm
-from kapcare.measures.local_time import render_local
 from kapcare.measures.models import AlertStatus, MeasuresSettings
 from kapcare.measures.selectors import settings_for, worklist
 
@@ -40,7 +39,7 @@ def alert_inbox(request: HttpRequest) -> HttpResponse:
     )
     shown = [a.pk for a in open_alerts + closed]
     record(Action.LIST, actor=actor, object_type="measures.safetyalert", detail={"ids": shown})
-    return render_local(
+    return render(
         request,
         "measures/alerts.html",
         {
@@ -50,7 +49,6 @@ def alert_inbox(request: HttpRequest) -> HttpResponse:
             "form": AcknowledgeForm(),
             "can_acknowledge": has_perm(actor, Perm.ALERT_ACKNOWLEDGE),
         },
-        clinic=actor.clinic,
     )
 
 
@@ -93,7 +91,7 @@ def needs_attention(request: HttpRequest) -> HttpResponse:
             "off_track": [o.patient.pk for o in work.off_track],
         },
     )
-    return render_local(
+    return render(
         request,
         "measures/worklist.html",
         {
@@ -102,7 +100,6 @@ def needs_attention(request: HttpRequest) -> HttpResponse:
             "form": AcknowledgeForm(),
             "can_acknowledge": has_perm(actor, Perm.ALERT_ACKNOWLEDGE),
         },
-        clinic=actor.clinic,
     )
 
 
@@ -125,10 +122,9 @@ def measures_settings(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, "Measures settings saved.")
         return redirect("measures:settings")
-    return render_local(
+    return render(
         request,
         "measures/settings.html",
         {"form": form},
         status=400 if form.errors else 200,
-        clinic=actor.clinic,
     )

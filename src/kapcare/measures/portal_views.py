@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,7 +19,6 @@ from kapcare.clinical.instruments.phq9 import SUICIDAL_IDEATION
 from kapcare.measures import services
 from kapcare.measures.access import assignment_of
 from kapcare.measures.forms import draft_values, error_summary, item_views, read_answers
-from kapcare.measures.local_time import render_local
 from kapcare.measures.models import (
     Assignment,
     AssignmentState,
@@ -60,7 +59,7 @@ def _form(
     status: int = 200,
 ) -> HttpResponse:
     definition = assignment.definition
-    return render_local(
+    return render(
         request,
         "measures/questionnaire.html",
         {
@@ -71,7 +70,6 @@ def _form(
             "clinic": assignment.clinic,
             "show_crisis": _thinks_of_self_harm(assignment, values),
         },
-        clinic=assignment.clinic,
         status=status,
     )
 
@@ -134,7 +132,7 @@ def save_draft(request: HttpRequest, assignment_id: int) -> HttpResponse:
         )
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400)
-    return render_local(
+    return render(
         request,
         "measures/_draft_saved.html",
         {
@@ -142,7 +140,6 @@ def save_draft(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "clinic": assignment.clinic,
             "show_crisis": _thinks_of_self_harm(assignment, values),
         },
-        clinic=assignment.clinic,
     )
 
 
@@ -153,7 +150,7 @@ def done(request: HttpRequest, assignment_id: int) -> HttpResponse:
     response = QuestionnaireResponse.objects.filter(assignment=assignment).order_by("-id").first()
     if response is None:
         return redirect("measures:questionnaire", assignment.pk)
-    return render_local(
+    return render(
         request,
         "measures/done.html",
         {
@@ -163,7 +160,6 @@ def done(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "show_crisis": SUICIDAL_IDEATION in response.flags,
             "progress_on": settings_for(assignment.clinic).patients_see_progress,
         },
-        clinic=assignment.clinic,
     )
 
 
@@ -190,9 +186,8 @@ def progress(request: HttpRequest) -> HttpResponse:
             )
             if s.definition.scored
         ]
-    return render_local(
+    return render(
         request,
         "measures/progress.html",
         {"patient": patient, "enabled": enabled, "summaries": summaries},
-        clinic=patient.clinic,
     )

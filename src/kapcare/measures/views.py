@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,7 +28,6 @@ from kapcare.measures.forms import (
     item_views,
     read_answers,
 )
-from kapcare.measures.local_time import render_local
 from kapcare.measures.models import AssignmentStatus
 from kapcare.measures.selectors import alerts_of, open_assignments_of, responses_of
 from kapcare.measures.summaries import answer_text, compare, summarise
@@ -52,7 +51,7 @@ def _tab(
 ) -> HttpResponse:
     context = chart_context(request, patient, "measures")
     context.update(extra)
-    return render_local(request, template, context, clinic=patient.clinic, status=status)
+    return render(request, template, context, status=status)
 
 
 @require_GET
