@@ -27,7 +27,7 @@ from tests.measures.helpers import assign, phq9, phq9_total, submit
 #: on PostgreSQL the append inserts the row and moves the chain head in one statement
 EXPECTED = {
     "patient chart": 14,
-    "measures tab": 15,
+    "measures tab": 16,  # + the dosing sessions marked on the charts
     "clinic worklist": 14,  # includes one grouped count of completed dosing sessions
     "API patient read": 8,
     "API patients list": 9,

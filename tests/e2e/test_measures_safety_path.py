@@ -19,7 +19,7 @@ from tests.e2e.browser import (
     sign_in_staff,
     submit_login,
 )
-from tests.measures.helpers import assign, phq9_total, submit
+from tests.measures.helpers import assign, dosed_sessions, phq9_total, submit
 
 pytestmark = pytest.mark.e2e
 
@@ -36,6 +36,7 @@ def _history(world: Any) -> None:
         submit(world, phq9_total(phq), when=when)
         gad7 = {str(i): min(3, max(0, gad - 3 * (i - 1))) for i in range(1, 8)}
         submit(world, gad7, instrument="gad7", when=when)
+    dosed_sessions(world, 52, 48, 45, 41, 34, 27, 20)  # induction twice weekly, then weekly
     assign(world, "gad7", patient=world.sam, due_in=dt.timedelta(days=-2))
 
 

@@ -97,3 +97,27 @@ def submit(
         answered_at=when,
         now=when,
     )
+
+
+def dosed_sessions(world: Any, *days_ago: float, patient: Any = None) -> list[Any]:
+    """Finished dosing sessions whose doses started ``days_ago`` (numbered in that order)."""
+    from kapcare.dosing.models import DosingSession
+    from tests.dosing.conftest import dosing_appointment
+
+    patient = patient or world.jordan
+    sessions = []
+    for number, ago in enumerate(sorted(days_ago, reverse=True), start=1):
+        appointment = dosing_appointment(world, patient, hours=-24 * ago)
+        appointment.dose_number = number
+        appointment.save(update_fields=["dose_number"])
+        sessions.append(
+            DosingSession.objects.create(
+                clinic=patient.clinic,
+                patient=patient,
+                appointment=appointment,
+                route="iv_racemic",
+                state="discharged",
+                dose_started_at=appointment.start,
+            )
+        )
+    return sessions

@@ -41,6 +41,15 @@ class BandArea:
 
 
 @dataclass(frozen=True)
+class DoseMarker:
+    """A dosing session drawn as a vertical line, so a change in score can be read against it."""
+
+    x: float
+    label: str  # "D3" above the line, "" when it would crowd the previous label
+    when: str
+
+
+@dataclass(frozen=True)
 class Tick:
     position: float
     label: str
@@ -64,6 +73,7 @@ class Trajectory:
     x_ticks: list[Tick]
     baseline_y: float | None
     y_label: str
+    doses: list[DoseMarker]
 
     @property
     def plot_width(self) -> int:
@@ -79,8 +89,13 @@ def trajectory(
     responses: Sequence[QuestionnaireResponse],
     *,
     zone: ZoneInfo,
+    doses: Sequence[tuple[dt.datetime, int | None]] = (),
 ) -> Trajectory | None:
-    """Geometry of the score over time; None when the instrument has no total or no scores."""
+    """Geometry of the score over time; None when the instrument has no total or no scores.
+
+    ``doses`` are the patient's dosing sessions (when the dose started, dose number):
+    the time axis covers them too, so sessions after the latest score still show.
+    """
     scored = [r for r in responses if r.score is not None]
     if definition.total_range is None or not scored:
         return None
@@ -91,7 +106,8 @@ def trajectory(
     def y_of(value: float) -> float:
         return round(plot_bottom - (value - low) / (high - low) * (plot_bottom - TOP), 1)
 
-    start, end = scored[0].answered_at, scored[-1].answered_at
+    moments = [scored[0].answered_at, scored[-1].answered_at, *(when for when, _ in doses)]
+    start, end = min(moments), max(moments)
     span = (end - start).total_seconds()
 
     def x_of(moment: dt.datetime) -> float:
@@ -126,6 +142,12 @@ def trajectory(
         f"to {day(last.answered_at)}: baseline {_number(first.score)}, latest {_number(last.score)}"
         f" (range {low}–{high}, higher means more symptoms)."
     )
+    markers = _dose_markers(doses, x_of, day)
+    if markers:
+        description += (
+            f" Vertical lines mark {len(markers)} dosing session{'s' if len(markers) != 1 else ''}"
+            f" from {markers[0].when} to {markers[-1].when}."
+        )
     return Trajectory(
         key=definition.key,
         title=f"{definition.abbreviation} scores over time",
@@ -143,7 +165,25 @@ def trajectory(
         x_ticks=x_ticks,
         baseline_y=points[0].y if len(points) > 1 else None,
         y_label=f"{definition.abbreviation} total",
+        doses=markers,
     )
+
+
+def _dose_markers(
+    doses: Sequence[tuple[dt.datetime, int | None]],
+    x_of: Callable[[dt.datetime], float],
+    day: Callable[[dt.datetime], str],
+) -> list[DoseMarker]:
+    """One line per dosing session; a "D<n>" label only where it has room to be read."""
+    markers: list[DoseMarker] = []
+    last_labelled = float("-inf")
+    for index, (moment, number) in enumerate(sorted(doses, key=lambda d: d[0]), start=1):
+        x = x_of(moment)
+        label = ""
+        if x - last_labelled >= 22:
+            label, last_labelled = f"D{number or index}", x
+        markers.append(DoseMarker(x=x, label=label, when=day(moment)))
+    return markers
 
 
 def _band_areas(definition: InstrumentDefinition, y_of: Callable[[float], float]) -> list[BandArea]:

@@ -25,7 +25,7 @@ from kapcare.measures.models import (
     AssignmentStatus,
     QuestionnaireResponse,
 )
-from kapcare.measures.selectors import current_responses, settings_for
+from kapcare.measures.selectors import current_responses, dose_times, settings_for
 from kapcare.measures.summaries import summarise
 
 
@@ -183,6 +183,7 @@ def progress(request: HttpRequest) -> HttpResponse:
             for s in summarise(
                 list(responses.order_by("answered_at", "id")),
                 zone=ZoneInfo(patient.clinic.time_zone),
+                doses=dose_times(patient),
             )
             if s.definition.scored
         ]

@@ -32,6 +32,19 @@ def settings_for(clinic: Clinic) -> MeasuresSettings:
     return found if found is not None else MeasuresSettings(clinic=clinic)
 
 
+def dose_times(patient: Patient) -> list[tuple[dt.datetime, int | None]]:
+    """When each of the patient's dosing sessions started its dose, with the dose number.
+
+    Read through the patient's reverse relation so measures needs nothing from the
+    dosing app; one query whatever the number of sessions.
+    """
+    return list(
+        patient.dosing_sessions.filter(dose_started_at__isnull=False)
+        .order_by("dose_started_at")
+        .values_list("dose_started_at", "appointment__dose_number")
+    )
+
+
 def _superseded() -> Exists:
     return Exists(QuestionnaireResponse.objects.filter(corrects=OuterRef("pk")))
 

@@ -7,6 +7,7 @@ Every judgement (response, remission, meaningful change) comes from
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -100,8 +101,16 @@ def outcome_badges(instrument: str, change: Change | None) -> list[Badge]:
     return badges
 
 
-def summarise(responses: Sequence[Any], *, zone: ZoneInfo) -> list[InstrumentSummary]:
-    """One summary per instrument the patient has answered, in the registry's order."""
+def summarise(
+    responses: Sequence[Any],
+    *,
+    zone: ZoneInfo,
+    doses: Sequence[tuple[dt.datetime, int | None]] = (),
+) -> list[InstrumentSummary]:
+    """One summary per instrument the patient has answered, in the registry's order.
+
+    ``doses`` (when each dosing session's dose started, its number) mark the charts.
+    """
     by_instrument: dict[str, list[Any]] = {}
     for response in responses:
         by_instrument.setdefault(response.instrument, []).append(response)
@@ -127,7 +136,7 @@ def summarise(responses: Sequence[Any], *, zone: ZoneInfo) -> list[InstrumentSum
                 latest=latest,
                 change=change,
                 badges=outcome_badges(key, change),
-                chart=trajectory(definition, current, zone=zone),
+                chart=trajectory(definition, current, zone=zone, doses=doses),
             )
         )
     return summaries

@@ -29,7 +29,7 @@ from kapcare.measures.forms import (
     read_answers,
 )
 from kapcare.measures.models import AssignmentStatus
-from kapcare.measures.selectors import alerts_of, open_assignments_of, responses_of
+from kapcare.measures.selectors import alerts_of, dose_times, open_assignments_of, responses_of
 from kapcare.measures.summaries import answer_text, compare, summarise
 from kapcare.patients.views import chart_context, chart_queryset
 
@@ -68,7 +68,7 @@ def _tab_context(actor: Any, patient: Any, form: AssignmentForm) -> dict[str, An
     now = timezone.now()
     zone = ZoneInfo(patient.clinic.time_zone)
     return {
-        "summaries": summarise(list(responses_of(patient)), zone=zone),
+        "summaries": summarise(list(responses_of(patient)), zone=zone, doses=dose_times(patient)),
         "assignments": [(a, a.state_at(now)) for a in open_assignments_of(patient)],
         "alerts": list(alerts_of(patient)),
         "assign_form": form,
