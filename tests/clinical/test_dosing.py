@@ -429,10 +429,26 @@ def test_esketamine_devices_times_28_is_always_the_dose_or_the_dose_is_refused(
         assert d.devices * 28 == d.dose_mg
 
 
+def test_an_order_exactly_at_the_cap_is_rounded_down_not_blocked() -> None:
+    # 0.5 mg/kg at 72.5 kg is 36.25 mg; half up it would be 36.3 mg, above the cap
+    d = calculate_dose(
+        route="iv_racemic", mg_per_kg=0.5, weight_kg=72.5, infusion_minutes=40, cap_mg=36.25
+    )
+    assert d.dose_mg == Decimal("36.2")
+    assert not d.blocked
+    assert "Rounded down to 36.2 mg so that it stays within the 36.25 mg cap." in (
+        d.precision_notes
+    )
+    uncapped = calculate_dose(
+        route="iv_racemic", mg_per_kg=0.5, weight_kg=72.5, infusion_minutes=40
+    )
+    assert uncapped.dose_mg == Decimal("36.3")
+
+
 @given(
     mg_per_kg=per_kg_values,
     weight_kg=weights,
-    cap=st.decimals(min_value="1", max_value="1000", places=1),
+    cap=st.decimals(min_value="1", max_value="1000", places=2),
     route=st.sampled_from(["im_racemic", "sublingual_racemic"]),
 )
 def test_a_dose_never_exceeds_the_cap_without_a_block_finding(
@@ -443,4 +459,6 @@ def test_a_dose_never_exceeds_the_cap_without_a_block_finding(
     if d.dose_mg > cap:
         assert [f.severity for f in capped] == [Severity.BLOCK]
     else:
+        assert capped == []
+    if mg_per_kg * weight_kg <= cap:  # an order within the cap is never blocked by rounding
         assert capped == []

@@ -227,6 +227,11 @@ def calculate_dose(
             "(mg_per_kg with weight_kg for a weight-based dose, or dose_mg for a fixed dose)"
         )
     dose = _round(exact, precision.dose_mg)
+    # An order at the cap must not be blocked by rounding alone (0.5 mg/kg x 72.5 kg is
+    # 36.25 mg, half up 36.3 mg): round down instead, so the dose stays within the cap.
+    rounded_down_to_cap = cap is not None and exact <= cap < dose
+    if rounded_down_to_cap:
+        dose = exact.quantize(precision.dose_mg, rounding=ROUND_FLOOR)
     if dose <= 0:
         raise ValueError(f"{asked} rounds to 0 mg; the smallest dose is {precision.dose_mg} mg")
 
@@ -277,6 +282,11 @@ def calculate_dose(
             ml_rate=rate_ml is not None,
             units=units is not None,
             per_kg=effective_per_kg is not None,
+        )
+        + (
+            (f"Rounded down to {dose} mg so that it stays within the {cap} mg cap.",)
+            if rounded_down_to_cap
+            else ()
         ),
         findings=tuple(findings),
     )
