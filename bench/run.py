@@ -42,6 +42,13 @@ class Page:
     target_throughput: float | None = None  # minimum ratio to hello requests/s
     target_p99: float | None = None  # maximum ratio to hello p99 at c=1
     method: str = "GET"
+    body: str | None = None  # JSON for a POST; each request gets its own Idempotency-Key
+
+
+VITALS = (
+    '{"phase": "recovery", "systolic": 128, "diastolic": 82, "heart_rate": 76, '
+    '"spo2": 98, "respiratory_rate": 14, "moaas": 5}'
+)
 
 
 PAGES = (
@@ -54,8 +61,16 @@ PAGES = (
     Page("API patient read", "/api/v1/patients/{patient}", "token", 0.3),
     Page("API patients list", "/api/v1/patients?limit=25", "token", 0.3),
     Page("API scores list", "/api/v1/patients/{patient}/scores", "token", 0.3),
-    # Not measured yet: the dosing console, the clinic board and the vitals POST
-    # (target 0.25x hello) do not exist yet; add them here when they land.
+    Page("dosing console", "/patients/{patient}/sessions/{session}/", "session"),
+    Page("clinic board", "/board/", "session"),
+    Page(
+        "vitals POST",
+        "/api/v1/patients/{patient}/sessions/{session}/vitals",
+        "write_token",
+        0.25,
+        method="POST",
+        body=VITALS,
+    ),
 )
 
 
@@ -133,9 +148,31 @@ s["kapcare_login_at"] = s["kapcare_last_seen"] = time.time()
 s.create()
 token = api_token_create(actor=Actor(user=m.user, clinic=m.clinic, role=m.role, membership=m),
                          name="bench", scope="read", days=1).raw
+writer = api_token_create(actor=Actor(user=m.user, clinic=m.clinic, role=m.role, membership=m),
+                          name="bench-write", scope="write", days=1).raw
 ids = list(Patient.objects.filter(clinic=m.clinic, status="active")
            .order_by("pk").values_list("pk", flat=True))
-print(json.dumps({"session": s.session_key, "token": token, "patient": ids[len(ids) // 2]}))
+patient = Patient.objects.get(pk=ids[len(ids) // 2])
+# One session in recovery now, so the console, the board and the vitals POST have a live target.
+import datetime as dt
+from django.utils import timezone
+from kapcare.dosing.models import DosingSession, VitalsReading
+from kapcare.treatment.models import Appointment
+now = timezone.now()
+appointment = Appointment.objects.create(
+    clinic=m.clinic, patient=patient, kind="dosing", dose_number=99,
+    start=now - dt.timedelta(minutes=50), end=now + dt.timedelta(minutes=70), created_by=m.user)
+live = DosingSession.objects.create(
+    clinic=m.clinic, patient=patient, appointment=appointment, route="iv_racemic",
+    state="recovery", weight_kg=80, weight_recorded_at=now - dt.timedelta(minutes=55),
+    checked_in_at=now - dt.timedelta(minutes=55), ready_at=now - dt.timedelta(minutes=50),
+    dose_started_at=now - dt.timedelta(minutes=45), recovery_at=now - dt.timedelta(minutes=5))
+for minutes, phase in ((55, "pre_dose"), (30, "dosing"), (15, "dosing"), (0, "recovery")):
+    VitalsReading.objects.create(
+        session=live, phase=phase, taken_at=now - dt.timedelta(minutes=minutes), systolic=126,
+        diastolic=80, heart_rate=74, spo2=98, respiratory_rate=14, moaas=5, recorded_by=m.user)
+print(json.dumps({"cookie": s.session_key, "token": token, "write_token": writer,
+                  "patient": patient.pk, "session": live.pk}))
 """
 
 
@@ -189,19 +226,23 @@ def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[
 
 def headers_for(page: Page, credentials: dict[str, Any]) -> list[str]:
     if page.auth == "session":
-        return [f"Cookie: kapcare_session={credentials['session']}"]
-    if page.auth == "token":
-        return [f"Authorization: Bearer {credentials['token']}"]
+        return [f"Cookie: kapcare_session={credentials['cookie']}"]
+    if page.auth in ("token", "write_token"):
+        return [f"Authorization: Bearer {credentials[page.auth]}"]
     return []
 
 
-def query_count(url: str, headers: list[str]) -> int:
-    request = urllib.request.Request(url)
+def query_count(page: Page, url: str, headers: list[str]) -> int:
+    data = None if page.body is None else page.body.encode()
+    request = urllib.request.Request(url, data=data, method=page.method)
     for header in headers:
         key, value = header.split(": ", 1)
         request.add_header(key, value)
+    if page.body is not None:
+        request.add_header("Content-Type", "application/json")
+        request.add_header("Idempotency-Key", f"bench-count-{time.time_ns()}")
     with urllib.request.urlopen(request, timeout=10) as response:
-        if response.status != 200:
+        if response.status not in (200, 201):
             raise SystemExit(f"{url} answered {response.status}")
         return int(response.headers["X-Query-Count"])
 
@@ -209,7 +250,10 @@ def query_count(url: str, headers: list[str]) -> int:
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url: str, headers: list[str], connections: int, seconds: int) -> dict[str, float]:
+def wrk(
+    url: str, headers: list[str], connections: int, seconds: int, body: str | None = None
+) -> dict[str, float]:
+    env = None
     args = [
         "wrk",
         "-t",
@@ -222,7 +266,10 @@ def wrk(url: str, headers: list[str], connections: int, seconds: int) -> dict[st
     ]
     for header in headers:
         args += ["-H", header]
-    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    if body is not None:
+        args += ["-s", str(ROOT / "bench" / "unique_post.lua")]
+        env = {**os.environ, "BENCH_BODY": body}
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True, env=env).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     percentiles = {
         int(p): float(v) * UNITS[u]
@@ -242,15 +289,16 @@ def measure(database: str, patients: int, seconds: int, workdir: Path) -> list[M
     results = []
     try:
         for page in PAGES:
-            url = f"http://127.0.0.1:{port}{page.path.format(patient=credentials['patient'])}"
+            path = page.path.format(patient=credentials["patient"], session=credentials["session"])
+            url = f"http://127.0.0.1:{port}{path}"
             headers = headers_for(page, credentials)
             try:
-                queries = query_count(url, headers)
+                queries = query_count(page, url, headers)
             except urllib.error.HTTPError as error:
                 tail = log.read_text(errors="replace")[-3000:]
                 raise SystemExit(f"{url} answered {error.code}; server log:\n{tail}") from None
-            loaded = wrk(url, headers, 8, seconds)
-            single = wrk(url, headers, 1, seconds)
+            loaded = wrk(url, headers, 8, seconds, page.body)
+            single = wrk(url, headers, 1, seconds, page.body)
             results.append(
                 Measure(page.name, patients, queries, loaded["rps"], single["p50"], single["p99"])
             )

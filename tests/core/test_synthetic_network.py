@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
+from kapcare.audit.models import AuditEvent
 from kapcare.audit.verify import verify_all
 from kapcare.demo.synthetic import generate, plan_patients
 from kapcare.patients.models import CareTeamMember, Patient
@@ -33,13 +34,13 @@ def test_patients_spread_over_clinics_and_every_journey_stage() -> None:
 
 @pytest.mark.django_db
 def test_generating_writes_patients_teams_and_a_verifiable_audit_chain() -> None:
-    network = generate(patients=120, clinics=2, seed=5)
-    assert Patient.objects.count() == 120
-    assert CareTeamMember.objects.count() == 360
-    assert len(network.audit_rows) == 360
+    network = generate(patients=40, clinics=2, seed=5)
+    assert Patient.objects.count() == 40
+    assert CareTeamMember.objects.count() == 120
+    assert len(network.audit_rows) == AuditEvent.objects.count() > 120
     checked, breaks = verify_all()
     assert breaks == []
-    assert checked == 360
+    assert checked == len(network.audit_rows)
 
 
 @pytest.mark.django_db

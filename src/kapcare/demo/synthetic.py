@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils.module_loading import import_string
 
 from kapcare.accounts.models import Clinic, Membership, Role, User, UserKind
@@ -28,7 +28,14 @@ EPOCH = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 BATCH = 2000
 
 #: feature generators, run in order after the core rows exist
-SYNTHETIC_GENERATORS: tuple[str, ...] = ()
+SYNTHETIC_GENERATORS: tuple[str, ...] = (
+    "kapcare.treatment.synthetic.generate",
+    "kapcare.dosing.synthetic.generate",
+    "kapcare.measures.synthetic.generate",
+    "kapcare.integration.synthetic.generate",
+)
+#: journey stages of patients who have started a course of treatment
+TREATED = frozenset({"active", "maintenance", "completed", "discontinued"})
 
 GIVEN = (
     "Avery",
@@ -96,6 +103,10 @@ STATUS_WEIGHTS = (
     ("completed", 15),
     ("discontinued", 8),
 )
+#: an unusable password hash ("!" prefix), the same on every build: patients never sign in
+UNUSABLE_PASSWORD = "!synthetic"  # noqa: S105 - not a secret
+#: days a patient at this stage has been known to the clinic at least
+REFERRED_AT_LEAST = {"active": 30, "maintenance": 120, "completed": 150, "discontinued": 60}
 STAFF_SHAPE = ((Role.ADMIN, 1), (Role.PRESCRIBER, 2), (Role.THERAPIST, 4), (Role.NURSE, 4))
 
 
@@ -107,6 +118,103 @@ class Network:
     staff: dict[int, dict[str, list[Membership]]]
     patients: list[Patient]
     audit_rows: list[dict[str, Any]] = field(default_factory=list)
+    #: what one feature generator hands to the next (courses, sessions), by name
+    shared: dict[str, Any] = field(default_factory=dict)
+
+    def audit(
+        self,
+        *,
+        actor: Membership | None,
+        patient: Patient,
+        action: str,
+        object_type: str,
+        object_id: int | str,
+        at: dt.datetime,
+        detail: dict[str, Any] | None = None,
+        actor_label: str = "",
+        by_patient: bool = False,
+    ) -> None:
+        """Queue one audit row as ``audit.services.record`` would write it.
+
+        ``by_patient``: the patient acted in the portal (``actor`` is then None).
+        """
+        if by_patient:
+            actor_id, role = patient.user_id, "patient"
+        else:
+            actor_id, role = (actor.user_id, actor.role) if actor else (None, "")
+        self.audit_rows.append(
+            {
+                "chain": patient.clinic_id,
+                "occurred_at": at,
+                "actor_id": actor_id,
+                "actor_label": actor_label or (f"synthetic user {actor_id}" if actor_id else ""),
+                "actor_role": role,
+                "clinic_id": patient.clinic_id,
+                "patient_id": patient.pk,
+                "action": action,
+                "object_type": object_type,
+                "object_id": str(object_id),
+                "outcome": "success",
+                "request_id": "",
+                "ip": None,
+                "detail": detail or {},
+            }
+        )
+
+
+def bulk_insert(model: type[Any], objects: list[Any], size: int = BATCH) -> list[Any]:
+    """Insert in batches, one transaction each; the objects come back with their ids.
+
+    ``bulk_create`` compiles SQL value by value, which is most of the build time at a
+    million rows, so rows go in with one prepared ``INSERT`` and ``executemany``. Ids are
+    taken first: from the table's sequence on PostgreSQL, after the highest id on SQLite
+    (the generator is the only writer while it runs).
+    """
+    meta = model._meta
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: the proxy costs per value
+    fields = list(meta.concrete_fields)
+    quote = db.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model
+        quote(meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    adapters = [(f.attname, _adapter(f, db)) for f in fields]
+    for batch in _batches(objects, size):
+        with transaction.atomic(), db.cursor() as cursor:
+            for obj, pk in zip(batch, _take_ids(cursor, db, meta, len(batch)), strict=True):
+                obj.pk = pk
+            rows = [tuple(adapt(getattr(o, name)) for name, adapt in adapters) for o in batch]
+            cursor.executemany(sql, rows)
+    return objects
+
+
+#: values of these types go to the driver as they are
+_PLAIN = frozenset({int, str, bool, type(None)})
+#: fields whose values the backend adapts (dates, decimals, JSON, choices)
+_ADAPTED = (models.DateTimeField, models.DateField, models.DecimalField, models.JSONField)
+
+
+def _adapter(field: Any, db: Any) -> Callable[[Any], Any]:
+    """What ``bulk_create`` does to one value, without the per-value compiler work."""
+    prepare = field.get_db_prep_save
+    if isinstance(field, _ADAPTED):
+        return lambda value: prepare(value, db)
+    return lambda value: value if type(value) in _PLAIN else prepare(value, db)
+
+
+def _take_ids(cursor: Any, db: Any, meta: Any, count: int) -> list[int]:
+    table, column = meta.db_table, meta.pk.column
+    if db.vendor == "postgresql":
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, column, count],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+    quote = db.ops.quote_name
+    cursor.execute(f"SELECT COALESCE(MAX({quote(column)}), 0) FROM {quote(table)}")  # noqa: S608
+    highest = cursor.fetchone()[0]
+    return list(range(highest + 1, highest + 1 + count))
 
 
 def _batches(items: list[Any], size: int = BATCH) -> Iterator[list[Any]]:
@@ -133,9 +241,11 @@ def plan_patients(count: int, clinics: int, seed: int) -> list[dict[str, Any]]:
                 "date_of_birth": born,
                 "status": rng.choices(statuses, weights)[0],
                 "email": f"{given.lower()}.{family.lower()}.{index + 1}@synthetic.invalid",
-                "created_days_ago": rng.randrange(0, 3650),
             }
         )
+        # a patient in a course was referred well before its first dose
+        status = str(rows[-1]["status"])
+        rows[-1]["created_days_ago"] = rng.randrange(REFERRED_AT_LEAST.get(status, 0), 3650)
     return rows
 
 
@@ -186,8 +296,10 @@ def _append_audit(rows: list[dict[str, Any]]) -> None:
         digest = row_hash(head.hash, row)
         events.append(AuditEvent(prev_hash=head.hash, hash=digest, **row))
         head.seq, head.hash = row["seq"], digest
-    for batch in _batches(events):
-        AuditEvent.objects.bulk_create(batch)
+        if len(events) == BATCH:
+            bulk_insert(AuditEvent, events)
+            events = []
+    bulk_insert(AuditEvent, events)
     for head in heads.values():
         ChainHead.objects.update_or_create(
             chain=head.chain, defaults={"seq": head.seq, "hash": head.hash}
@@ -205,9 +317,24 @@ def generate(*, patients: int, clinics: int = 1, seed: int = 1, progress: Any = 
     say(f"{len(plan)} patients across {clinics} clinic(s)")
     created: list[Patient] = []
     for batch in _batches(plan):
+        # patients in a course answer questionnaires in the portal, so they have an account
+        users = {
+            row["mrn"]: User(
+                email=row["email"],
+                full_name=f"{row['given_name']} {row['family_name']}",
+                kind=UserKind.PATIENT,
+                password=UNUSABLE_PASSWORD,
+                date_joined=EPOCH - dt.timedelta(days=row["created_days_ago"]),
+            )
+            for row in batch
+            if row["status"] in TREATED
+        }
+        with transaction.atomic():
+            User.objects.bulk_create(list(users.values()))
         objects = [
             Patient(
                 clinic=network_clinics[row["clinic_index"]],
+                user=users.get(row["mrn"]),
                 mrn=row["mrn"],
                 given_name=row["given_name"],
                 family_name=row["family_name"],
@@ -227,11 +354,13 @@ def generate(*, patients: int, clinics: int = 1, seed: int = 1, progress: Any = 
     say("patients written")
 
     team_rows, note_rows, audit_rows = [], [], []
+    network_team: dict[int, tuple[Membership, Membership, Membership]] = {}
     for patient in created:
         roles = staff[patient.clinic_id]
         prescriber = rng.choice(roles[Role.PRESCRIBER])
         therapist = rng.choice(roles[Role.THERAPIST])
         nurse = rng.choice(roles[Role.NURSE])
+        network_team[patient.pk] = (prescriber, therapist, nurse)
         team_rows += [
             CareTeamMember(patient=patient, membership=prescriber, team_role=TeamRole.PRESCRIBER),
             CareTeamMember(patient=patient, membership=therapist, team_role=TeamRole.THERAPIST),
@@ -273,7 +402,7 @@ def generate(*, patients: int, clinics: int = 1, seed: int = 1, progress: Any = 
     for batch in _batches(note_rows):
         ChartNote.objects.bulk_create(batch)
     say(f"{len(team_rows)} care-team rows, {len(note_rows)} notes")
-    network = Network(network_clinics, staff, created, audit_rows)
+    network = Network(network_clinics, staff, created, audit_rows, {"team": network_team})
     for dotted in SYNTHETIC_GENERATORS:
         import_string(dotted)(network, rng, say)
     network.audit_rows.sort(key=lambda r: (r["chain"], r["occurred_at"]))
