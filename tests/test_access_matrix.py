@@ -15,8 +15,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kapcare.audit.models import AuditEvent
+from tests.access import controlled as controlled_access
 from tests.access import dosing as dosing_access
+from tests.access import dosing_record as dosing_record_access
 from tests.access import education as education_access
+from tests.access import exposure as exposure_access
 from tests.access import foundation
 from tests.access import intake as intake_access
 from tests.access import integration as integration_access
@@ -34,6 +37,10 @@ MATRIX: dict[str, Route] = {
     **intake_access.ROUTES,
     **treatment_access.ROUTES,
     **dosing_access.ROUTES,
+    **exposure_access.ROUTES,
+    **controlled_access.ROUTES,
+    **dosing_access.API_ROUTES,
+    **dosing_record_access.ROUTES,
 }
 
 #: routes whose 404 means "there is nothing here" rather than a refused person

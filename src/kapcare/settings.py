@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "kapcare.measures",
     "kapcare.treatment",
     "kapcare.dosing",
+    "kapcare.controlled",
+    "kapcare.exposure",
     "kapcare.integration",
     "kapcare.education",
     "kapcare.portal",

@@ -40,6 +40,8 @@ urlpatterns = [
     path("", include("kapcare.measures.urls")),
     path("", include("kapcare.treatment.urls")),
     path("", include("kapcare.dosing.urls")),
+    path("", include("kapcare.controlled.urls")),
+    path("", include("kapcare.exposure.urls")),
     path("", include("kapcare.integration.urls")),
     path("", include("kapcare.education.urls")),
     path("audit/", include("kapcare.audit.urls")),

@@ -70,3 +70,81 @@ ROUTES: dict[str, Route] = {
         "POST", PRESCRIBER, kwargs=jordan_session, data=lambda w: {"version": "1", "reason": "x"}
     ),
 }
+
+
+# The dosing API (kapcare/dosing/api.py) ------------------------------------------------
+# The matrix sends no Idempotency-Key: a person the policy lets through gets 400 (counted
+# as passing), everyone else 403/404 first. Overrides need step-up, which the matrix never has.
+
+
+def jordan_order(w: Any) -> dict[str, Any]:
+    from kapcare.dosing.models import DoseOrder
+
+    session = _session(w)
+    if not hasattr(w, "jordan_order"):
+        w.jordan_order = DoseOrder.objects.create(
+            session=session, dose_mg=40, ordered_by=w.users["prescriber"]
+        )
+    return {**jordan_session(w), "order_id": w.jordan_order.pk}
+
+
+def _api_write(expected: dict[str, str], data: Any = None) -> Route:
+    return Route(
+        "POST",
+        expected,
+        kwargs=jordan_session,
+        data=data or (lambda w: {"version": 1}),
+        json_body=True,
+    )
+
+
+API_ROUTES: dict[str, Route] = {
+    "api:dosing_sessions": Route("GET", SESSION, kwargs=jordan),
+    "api:dosing_session": Route("GET", SESSION, kwargs=jordan_session),
+    "api:dosing_session_open": Route(
+        "POST", SESSION, kwargs=jordan_dosing_appointment, json_body=True
+    ),
+    "api:dosing_check_in": _api_write(SESSION),
+    "api:dosing_ready": _api_write(SESSION),
+    "api:dosing_start_dose": _api_write(SESSION),
+    "api:dosing_end_dose": _api_write(SESSION),
+    "api:dosing_abort": _api_write(SESSION, lambda w: {"version": 1, "reason": "x"}),
+    "api:dosing_discharge": _api_write(
+        SESSION,
+        lambda w: {
+            "version": 1,
+            "escort_present": True,
+            "no_driving_acknowledged": True,
+            "steady_on_feet": True,
+            "nausea_controlled": True,
+        },
+    ),
+    "api:dosing_weight": _api_write(SESSION, lambda w: {"version": 1, "weight_kg": 80}),
+    "api:dosing_questionnaire_waiver": _api_write(SESSION, lambda w: {"version": 1, "reason": "x"}),
+    "api:dosing_vitals_accept": _api_write(
+        outcomes(FORBIDDEN, anonymous=LOGIN), lambda w: {"version": 1, "reason": "x"}
+    ),
+    "api:dosing_vitals": _api_write(
+        SESSION,
+        lambda w: {
+            "phase": "pre_dose",
+            "systolic": 128,
+            "diastolic": 80,
+            "heart_rate": 70,
+            "spo2": 98,
+        },
+    ),
+    "api:dosing_order": _api_write(PRESCRIBER, lambda w: {}),
+    "api:dosing_order_check": Route("POST", SESSION, kwargs=jordan_order, json_body=True),
+    "api:dosing_administration": _api_write(
+        SESSION,
+        lambda w: {
+            "checked_by_id": w.users["prescriber"].pk,
+            "product": "Ketamine 10 mg/mL",
+            "lot": "KX-1",
+            "expiry": "2099-01-01",
+            "site": "Left arm",
+            "dose_mg": "40",
+        },
+    ),
+}

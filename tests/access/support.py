@@ -28,6 +28,14 @@ def jordans_link(w: Any) -> dict[str, Any]:
     return {"link_id": grant(w, "appointments").pk}
 
 
+def jordans_appointment(w: Any) -> dict[str, Any]:
+    """Jordan's dosing session in recovery today, shared with Casey (escort and pickup)."""
+    from tests.integration.sessions import held_session
+
+    session = held_session(w, days_ago=0.05)
+    return {**jordans_link(w), "appointment_id": session.appointment_id}
+
+
 def jordans_invitation(w: Any) -> dict[str, Any]:
     from tests.support.helpers import invite
 
@@ -45,6 +53,13 @@ ROUTES: dict[str, Route] = {
     "support:accept": Route("GET", each(PERSONAS, OK), kwargs=fresh_token),
     "support:escort": Route(
         "POST", outcomes(FORBIDDEN, anonymous=LOGIN, support=OK), kwargs=jordans_link
+    ),
+    # Only Casey has a link to Jordan: every other support person finds nothing.
+    "support:escort_appointment": Route(
+        "POST", outcomes(FORBIDDEN, anonymous=LOGIN, support=OK), kwargs=jordans_appointment
+    ),
+    "support:pickup": Route(
+        "POST", outcomes(FORBIDDEN, anonymous=LOGIN, support=OK), kwargs=jordans_appointment
     ),
     "support:people": Route("GET", OWN),
     "support:invite": Route("POST", OWN),

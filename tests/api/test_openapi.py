@@ -15,6 +15,10 @@ def schema() -> dict[str, Any]:
     return body
 
 
+#: the dosing session paths (long enough to need a name)
+SESSION = "/api/v1/patients/{patient_id}/sessions/{session_id}"
+
+
 def test_the_openapi_document_lists_every_route_and_method(db: Any) -> None:
     paths = schema()["paths"]
     assert {path: sorted(ops) for path, ops in paths.items()} == {
@@ -52,6 +56,33 @@ def test_the_openapi_document_lists_every_route_and_method(db: Any) -> None:
         "/api/v1/appointments/{appointment_id}/reschedule": ["post"],
         "/api/v1/appointments/{appointment_id}/cancel": ["post"],
         "/api/v1/appointments/{appointment_id}/preparation": ["get", "post"],
+        "/api/v1/patients/{patient_id}/sessions": ["get"],
+        "/api/v1/patients/{patient_id}/sessions/{session_id}": ["get"],
+        "/api/v1/patients/{patient_id}/appointments/{appointment_id}/session": ["post"],
+        "/api/v1/patients/{patient_id}/sessions/{session_id}/check-in": ["post"],
+        "/api/v1/patients/{patient_id}/sessions/{session_id}/ready": ["post"],
+        "/api/v1/patients/{patient_id}/sessions/{session_id}/start-dose": ["post"],
+        "/api/v1/patients/{patient_id}/sessions/{session_id}/end-dose": ["post"],
+        "/api/v1/patients/{patient_id}/sessions/{session_id}/abort": ["post"],
+        "/api/v1/patients/{patient_id}/sessions/{session_id}/discharge": ["post"],
+        "/api/v1/patients/{patient_id}/sessions/{session_id}/weight": ["post"],
+        "/api/v1/patients/{patient_id}/sessions/{session_id}/questionnaire-waiver": ["post"],
+        "/api/v1/patients/{patient_id}/sessions/{session_id}/pre-dose-vitals-acceptance": ["post"],
+        "/api/v1/patients/{patient_id}/sessions/{session_id}/vitals": ["post"],
+        "/api/v1/patients/{patient_id}/sessions/{session_id}/orders": ["post"],
+        "/api/v1/patients/{patient_id}/sessions/{session_id}/orders/{order_id}/check": ["post"],
+        "/api/v1/patients/{patient_id}/sessions/{session_id}/administrations": ["post"],
+        "/api/v1/patients/{patient_id}/sessions/{session_id}/record": ["get"],
+        "/api/v1/patients/{patient_id}/sessions/{session_id}/observations": ["post"],
+        "/api/v1/patients/{patient_id}/sessions/{session_id}/interventions": ["post"],
+        "/api/v1/patients/{patient_id}/sessions/{session_id}/adverse-events": ["post"],
+        SESSION + "/adverse-events/{event_id}/follow-ups": ["post"],
+        "/api/v1/patients/{patient_id}/sessions/{session_id}/therapist-notes": ["post"],
+        SESSION + "/administrations/{administration_id}/events": ["post"],
+        "/api/v1/patients/{patient_id}/exposure": ["get"],
+        "/api/v1/patients/{patient_id}/bladder-checks": ["get", "post"],
+        "/api/v1/stock/lots": ["get"],
+        "/api/v1/stock/lots/{lot_id}/entries": ["get"],
     }
 
 

@@ -137,7 +137,7 @@ def test_a_support_person_accepts_an_invitation_and_confirms_escort_duty(
     expect(phone.get_by_role("heading", name="Sign in to kapcare")).to_be_visible()
     submit_login(phone, "robin@example.com", "a long support passphrase")
     expect(phone.get_by_role("heading", name="Supporting Jordan")).to_be_visible()
-    expect(phone.get_by_text("No sessions are scheduled yet")).to_be_visible()
+    expect(phone.get_by_text("No session is booked yet")).to_be_visible()
     expect(phone.get_by_role("heading", name="What to bring")).to_be_visible()
     check_accessibility(phone)
     phone.get_by_role("button", name=re.compile("I will take Jordan home")).click()

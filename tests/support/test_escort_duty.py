@@ -13,7 +13,7 @@ def test_with_no_session_booked_the_page_says_so_and_escort_is_for_the_next_one(
 ) -> None:
     grant(world, "appointments")
     client = client_for("support")
-    assert "No sessions are scheduled yet" in client.get("/support/").content.decode()
+    assert "No session is booked yet" in client.get("/support/").content.decode()
     response = client.post(f"/support/escort/{jordans_link(world).pk}/")
     assert response.status_code == 302
     confirmation = EscortConfirmation.objects.get()

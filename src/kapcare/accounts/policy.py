@@ -61,6 +61,14 @@ class Perm(StrEnum):
     SCHEDULE_MANAGE = "schedule.manage"
     SESSION_RUN = "session.run"
     DOSE_ORDER = "dose.order"
+    STOCK_VIEW = "stock.view"
+    STOCK_MANAGE = "stock.manage"
+    STOCK_RESOLVE = "stock.resolve"
+    DOSING_SETTINGS = "dosing.settings"
+    THERAPY_NOTE_WRITE = "session.therapy_note"
+    BLADDER_CHECK_RECORD = "exposure.bladder_check"
+    BLADDER_CHECK_REVIEW = "exposure.bladder_review"
+    EXPOSURE_SETTINGS = "exposure.settings"
     SIGNED_IN = "signed_in"
 
 
@@ -80,14 +88,19 @@ _ALL_STAFF = frozenset(
 _CLINICAL = frozenset(
     {Perm.PATIENT_CLINICAL, Perm.NOTE_WRITE, Perm.INTEGRATION_WRITE, Perm.EDUCATION_EDIT}
     | {Perm.SESSION_RUN}  # dosing console: any clinician; DOSE_ORDER is prescribers only
+    | {Perm.BLADDER_CHECK_RECORD}  # any clinician asks the bladder checklist
 )
 #: questionnaires and safety alerts: any clinician assigns, enters paper answers, acknowledges
 _MEASURES = frozenset({Perm.MEASURES_ASSIGN, Perm.MEASURES_ENTER, Perm.ALERT_ACKNOWLEDGE})
 #: intake: any clinician fills or corrects it and countersigns consent; only prescribers decide
 _INTAKE = frozenset({Perm.INTAKE_EDIT, Perm.CONSENT_COUNTERSIGN})
+#: controlled substances: those who handle them (not therapists); admins and prescribers resolve
+_STOCK = frozenset({Perm.STOCK_VIEW, Perm.STOCK_MANAGE})
+_STOCK_OVERSIGHT = _STOCK | {Perm.STOCK_RESOLVE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.ADMIN: _ALL_STAFF
+    | _STOCK_OVERSIGHT
     | {
         Perm.AUDIT_VIEW,
         Perm.STAFF_MANAGE,
@@ -97,8 +110,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         Perm.EDUCATION_EDIT,
         Perm.MEASURES_SETTINGS,
         Perm.CONSENT_MANAGE,
+        Perm.DOSING_SETTINGS,
+        Perm.EXPOSURE_SETTINGS,
     },
     Role.PRESCRIBER: _ALL_STAFF
+    | _STOCK_OVERSIGHT
     | _CLINICAL
     | _MEASURES
     | _INTAKE
@@ -111,9 +127,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         Perm.PLAN_WRITE,
         Perm.PLAN_SIGN,
         Perm.DOSE_ORDER,
+        Perm.DOSING_SETTINGS,
+        Perm.THERAPY_NOTE_WRITE,
+        Perm.EXPOSURE_SETTINGS,
+        Perm.BLADDER_CHECK_REVIEW,
     },
-    Role.THERAPIST: _ALL_STAFF | _CLINICAL | _MEASURES | _INTAKE | {Perm.PATIENT_TRANSITION},
-    Role.NURSE: _ALL_STAFF | _CLINICAL | _MEASURES | _INTAKE,
+    Role.THERAPIST: _ALL_STAFF
+    | _CLINICAL
+    | _MEASURES
+    | _INTAKE
+    | {Perm.PATIENT_TRANSITION, Perm.THERAPY_NOTE_WRITE},
+    Role.NURSE: _ALL_STAFF | _CLINICAL | _MEASURES | _INTAKE | _STOCK,
     PATIENT_ROLE: frozenset({Perm.PORTAL, Perm.SIGNED_IN}),
     SUPPORT_ROLE: frozenset({Perm.SUPPORT_AREA, Perm.SIGNED_IN}),
 }

@@ -38,6 +38,10 @@ from kapcare.api.schemas import (
 )
 from kapcare.audit.models import Action
 from kapcare.audit.services import record
+from kapcare.controlled.api import router as stock_router
+from kapcare.dosing.api import router as dosing_router
+from kapcare.dosing.observations_api import router as dosing_observations_router
+from kapcare.exposure.api import router as exposure_router
 from kapcare.intake.api import router as intake_router
 from kapcare.integration.api import router as integration_router
 from kapcare.measures.api import router as measures_router
@@ -324,5 +328,9 @@ api.add_router("", measures_router)
 api.add_router("", intake_router)
 api.add_router("", integration_router)
 api.add_router("", treatment_router)
+api.add_router("", stock_router)
+api.add_router("", dosing_router)
+api.add_router("", dosing_observations_router)
+api.add_router("", exposure_router)
 
 __all__ = ["api", "dt", "timezone"]

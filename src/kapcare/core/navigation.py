@@ -58,6 +58,18 @@ SETUP = (
         "Alert escalation time, off-track rule and what patients see of their scores.",
     ),
     SetupItem(
+        "Dosing settings",
+        "dosing:settings",
+        Perm.DOSING_SETTINGS,
+        "Vital-sign limits, observation time and REMS filing days: local choices to confirm.",
+    ),
+    SetupItem(
+        "Exposure settings",
+        "exposure:settings",
+        Perm.EXPOSURE_SETTINGS,
+        "Cumulative ketamine warnings and the bladder-check interval: the clinic's own numbers.",
+    ),
+    SetupItem(
         "Prompts & practices",
         "integration:settings",
         Perm.INTEGRATION_WRITE,
@@ -99,6 +111,7 @@ NAV = (
     ("Needs attention", "measures:worklist", Perm.PATIENT_CLINICAL),
     ("Alerts", "measures:alerts", Perm.PATIENT_CLINICAL),
     ("Clinic board", "dosing:board", Perm.SESSION_RUN),
+    ("Controlled substances", "controlled:ledger", Perm.STOCK_VIEW),
     ("Staff", "accounts:staff", Perm.STAFF_MANAGE),
     ("Audit trail", "audit:trail", Perm.AUDIT_VIEW),
     ("Clinic setup", "clinic_setup", SETUP_AREA),

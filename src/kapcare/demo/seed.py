@@ -24,6 +24,8 @@ FEATURE_SEEDS = (
     "kapcare.measures.demo.seed",
     "kapcare.treatment.demo.seed",
     "kapcare.dosing.demo.seed",
+    "kapcare.controlled.demo.seed",
+    "kapcare.exposure.demo.seed",
     "kapcare.integration.demo.seed",
     "kapcare.education.demo.seed",
 )

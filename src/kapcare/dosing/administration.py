@@ -27,6 +27,8 @@ from kapcare.clinical.findings import Severity
 from kapcare.clinical.plans.model import DoseUnit
 from kapcare.clinical.routes import Route
 from kapcare.clinical.session_states import SessionState
+from kapcare.controlled.selectors import lot_for_administration, stock_kept_for
+from kapcare.controlled.services import draw_for_administration
 from kapcare.dosing import gate
 from kapcare.dosing.models import Administration, DoseOrder, DosingSession
 from kapcare.treatment.plan_data import plan_from_json
@@ -162,15 +164,22 @@ def administration_record(
     actor: Actor,
     session: DosingSession,
     checked_by: Any,
-    product: str,
-    lot: str,
-    expiry: dt.date,
+    product: str = "",
+    lot: str = "",
+    expiry: dt.date | None = None,
     site: str,
     dose_mg: Any,
     started_at: dt.datetime | None = None,
     ended_at: dt.datetime | None = None,
+    stock_lot: Any = None,
 ) -> Administration:
-    """Record one administration against the checked order (partial doses allowed)."""
+    """Record one administration against the checked order (partial doses allowed).
+
+    Where the clinic keeps a controlled-substance ledger for the route's form, the
+    dose is drawn from a chosen ``stock_lot`` (a ``controlled.StockLot`` or its id):
+    product, lot number, expiry and concentration then come from the lot, and the
+    draw is written in the same transaction.
+    """
     if session.state != SessionState.DOSING:
         raise ValidationError("Start the dose on the console before recording administrations.")
     order = checked_order(session)
@@ -178,8 +187,16 @@ def administration_record(
         raise ValidationError("No checked dose order: a second person must check it first.")
     if checked_by is None or checked_by.pk == actor.user.pk:
         raise ValidationError({"checked_by": ["Name a second person who checked the dose."]})
+    stock = lot_for_administration(session, order, stock_lot, timezone.localdate())
+    if stock is not None:
+        product, lot, expiry = stock.product, stock.lot_number, stock.expiry
+    elif stock_kept_for(session.clinic_id, session.route):
+        raise ValidationError(
+            {"stock_lot": ["Choose the stock lot this dose is drawn from (controlled log)."]}
+        )
     missing = [n for n, v in (("product", product), ("lot", lot), ("site", site)) if not v.strip()]
-    if missing:
+    missing += ["expiry"] if expiry is None else []
+    if missing or expiry is None:
         raise ValidationError({n: ["Required."] for n in missing})
     now = timezone.now()
     if expiry < timezone.localdate():
@@ -223,7 +240,8 @@ def administration_record(
             product=product.strip(),
             lot=lot.strip(),
             expiry=expiry,
-            concentration_mg_per_ml=order.concentration_mg_per_ml,
+            concentration_mg_per_ml=(stock and stock.concentration_mg_per_ml)
+            or order.concentration_mg_per_ml,
             route=session.route,
             site=site.strip(),
             dose_mg=amount,
@@ -240,6 +258,8 @@ def administration_record(
             obj=made,
             detail={"dose_mg": str(amount), "lot": made.lot, "device": device},
         )
+        if stock is not None:
+            draw_for_administration(actor=actor, lot=stock, administration=made)
     return made
 
 

@@ -1,8 +1,9 @@
 """The clinic board: every active session in the clinic on one screen, polled every 10 s.
 
 A nurse at the desk sees who is where, how long since each dose, when the next
-vitals are due and any open alert, without opening each chart. One query for
-the sessions and one for all their readings, however many readings there are.
+vitals are due, any open alert (from vital signs or the latest observation) and
+open adverse events, without opening each chart. One query for the sessions and
+one per kind of record, however many records there are.
 """
 
 from __future__ import annotations
@@ -22,7 +23,15 @@ from kapcare.accounts.policy import Perm, patients_for, require
 from kapcare.audit.models import Action
 from kapcare.audit.services import record
 from kapcare.clinical.monitoring import NextVitals, next_vitals_due
-from kapcare.dosing.models import ACTIVE_STATES, DosingSession, VitalsReading
+from kapcare.dosing.models import (
+    ACTIVE_STATES,
+    AdverseEvent,
+    AdverseEventFollowUp,
+    DosingSession,
+    Observation,
+    VitalsReading,
+)
+from kapcare.dosing.observations import is_open
 
 POLL_SECONDS = 10
 
@@ -33,6 +42,7 @@ class BoardRow:
     minutes_since_dose: int | None
     next_vitals: NextVitals | None
     alerts: tuple[str, ...]
+    open_adverse_events: int = 0
 
 
 def board_rows(actor: Any, now: datetime) -> list[BoardRow]:
@@ -43,7 +53,14 @@ def board_rows(actor: Any, now: datetime) -> list[BoardRow]:
         )
         .select_related("patient", "appointment__room")
         .prefetch_related(
-            Prefetch("readings", queryset=VitalsReading.objects.order_by("taken_at", "pk"))
+            Prefetch("readings", queryset=VitalsReading.objects.order_by("taken_at", "pk")),
+            Prefetch("observations", queryset=Observation.objects.order_by("observed_at", "pk")),
+            Prefetch(
+                "adverse_events",
+                queryset=AdverseEvent.objects.prefetch_related(
+                    Prefetch("follow_ups", queryset=AdverseEventFollowUp.objects.order_by("pk"))
+                ),
+            ),
         )
         .order_by("appointment__start", "pk")
     )
@@ -61,9 +78,13 @@ def board_rows(actor: Any, now: datetime) -> list[BoardRow]:
         alerts = tuple(
             f["message"] for f in (latest.findings if latest else []) if f["severity"] != "info"
         )
+        seen = list(session.observations.all())
+        if seen:
+            alerts += tuple(f["message"] for f in seen[-1].findings if f["severity"] != "info")
+        open_events = sum(1 for e in session.adverse_events.all() if is_open(e))
         since = None if started is None else math.floor((now - started) / timedelta(minutes=1))
-        rows.append(BoardRow(session, since, due, alerts))
-    return sorted(rows, key=lambda r: not r.alerts)
+        rows.append(BoardRow(session, since, due, alerts, open_events))
+    return sorted(rows, key=lambda r: not (r.alerts or r.open_adverse_events))
 
 
 @require_GET

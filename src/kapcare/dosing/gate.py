@@ -16,6 +16,7 @@ from kapcare.clinical.vitals import Phase, assess
 from kapcare.dosing.models import DosingSession, VitalsReading
 from kapcare.intake.selectors import consent_is_current, eligibility_is_current
 from kapcare.measures.models import Assignment, AssignmentStatus, ScheduleKind
+from kapcare.support.selectors import escort_confirmation_text
 from kapcare.treatment.models import PlanStatus, TreatmentPlanRecord
 from kapcare.treatment.plan_data import plan_from_json
 from kapcare.treatment.preparation import preparation_status
@@ -55,7 +56,10 @@ def latest_pre_dose(session: DosingSession) -> VitalsReading | None:
 
 def vitals_needing_decision(session: DosingSession, reading: VitalsReading) -> tuple[str, ...]:
     """Messages of the reading's warn/block findings (each needs a prescriber's decision)."""
-    found = assess(reading.vitals, phase=Phase.PRE_DOSE, route=session.route)
+    from kapcare.dosing.clinic_settings import settings_for, thresholds_of
+
+    thresholds = thresholds_of(settings_for(session.clinic_id))
+    found = assess(reading.vitals, phase=Phase.PRE_DOSE, route=session.route, thresholds=thresholds)
     return tuple(f.message for f in found if f.severity is not Severity.INFO)
 
 
@@ -102,6 +106,7 @@ def gate_items(session: DosingSession) -> list[GateItem]:
                 f"{session.weight_kg} kg" if recorded else "Weigh the patient (dose is per kg).",
             )
         )
+    items.append(_escort_item(session))
     items.append(_questionnaire_item(session))
     return items
 
@@ -160,3 +165,26 @@ def _questionnaire_item(session: DosingSession) -> GateItem:
     return GateItem(
         "questionnaire", label, False, "The patient has not answered it; complete or waive it."
     )
+
+
+def _escort_item(session: DosingSession) -> GateItem:
+    """The escort home, with any support person's own confirmation beside it.
+
+    Met exactly when the checklist's escort item is confirmed by the patient and by the
+    nurse at check-in (the preparation item already requires that): a support person's
+    confirmation is shown, never required, since many escorts have no account.
+    """
+    label = "Escort home arranged"
+    support = escort_confirmation_text(session.appointment)
+    checklist = getattr(session.appointment, "checklist", None)
+    item = checklist.items.filter(key="escort").first() if checklist is not None else None
+    if checklist is None or item is None:
+        return GateItem("escort", label, True, f"Not on this checklist. {support}")
+    if not item.critical:  # the clinic's checklist does not require it: shown, not blocking
+        return GateItem("escort", label, True, support)
+    if item.confirmed_at is None:
+        return GateItem("escort", label, False, f"The patient has not named an escort. {support}")
+    named = f"{checklist.escort_name}, {checklist.escort_phone}: " if checklist.escort_name else ""
+    if item.checked_in_at is None:
+        return GateItem("escort", label, False, f"{named}not yet confirmed at check-in. {support}")
+    return GateItem("escort", label, True, f"{named}confirmed at check-in. {support}")

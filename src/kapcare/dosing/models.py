@@ -222,3 +222,295 @@ class Administration(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.dose_mg} mg {self.product} lot {self.lot}"
+
+
+RATING_CHOICES = [
+    ("none", "None"),
+    ("mild", "Mild"),
+    ("moderate", "Moderate"),
+    ("severe", "Severe"),
+]
+
+
+class Observation(AppendOnlyModel):
+    """A clinician's observation at one time: sedation, clinician ratings and side effects.
+
+    Dissociation, nausea and anxiety are plain clinician ratings, not a scored
+    scale. MOAA/S may also be scored here (vital-signs readings keep theirs).
+    """
+
+    append_only_message = "An observation is never edited; record a new one."
+
+    session = models.ForeignKey(
+        DosingSession, on_delete=models.PROTECT, related_name="observations"
+    )
+    observed_at = models.DateTimeField()
+    moaas = models.PositiveSmallIntegerField(null=True, blank=True)
+    dissociation = models.CharField(max_length=10, choices=RATING_CHOICES, blank=True)
+    nausea = models.CharField(max_length=10, choices=RATING_CHOICES, blank=True)
+    anxiety = models.CharField(max_length=10, choices=RATING_CHOICES, blank=True)
+    side_effects = models.JSONField(default=list, blank=True)
+    side_effects_other = models.CharField(max_length=300, blank=True)
+    note = models.TextField(blank=True)
+    findings = models.JSONField(default=list, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["observed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(moaas__isnull=True) | models.Q(moaas__lte=5),
+                name="dosing_observation_moaas_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Observation at {self.observed_at:%H:%M}"
+
+
+INTERVENTION_KINDS = [("drug", "Medicine"), ("non_drug", "Without medicine")]
+INTERVENTION_CATEGORIES = [
+    ("antiemetic", "Antiemetic"),
+    ("antihypertensive", "Blood-pressure medicine"),
+    ("other_drug", "Other medicine"),
+    ("reassurance", "Reassurance"),
+    ("music_change", "Music changed"),
+    ("repositioning", "Repositioning"),
+    ("oxygen", "Oxygen"),
+    ("other", "Other"),
+]
+DRUG_CATEGORIES = ("antiemetic", "antihypertensive", "other_drug")
+
+
+class Intervention(AppendOnlyModel):
+    """Something done for the patient during the session, with or without a medicine."""
+
+    append_only_message = "An intervention is never edited; record a correction."
+
+    session = models.ForeignKey(
+        DosingSession, on_delete=models.PROTECT, related_name="interventions"
+    )
+    given_at = models.DateTimeField()
+    kind = models.CharField(max_length=10, choices=INTERVENTION_KINDS)
+    category = models.CharField(max_length=20, choices=INTERVENTION_CATEGORIES)
+    medicine = models.CharField(max_length=120, blank=True)
+    dose = models.CharField(max_length=60, blank=True)
+    route = models.CharField(max_length=40, blank=True)
+    detail = models.TextField(blank=True)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["given_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} at {self.given_at:%H:%M}"
+
+
+AE_SEVERITIES = [
+    ("mild", "Mild"),
+    ("moderate", "Moderate"),
+    ("severe", "Severe"),
+    ("life_threatening", "Life-threatening"),
+]
+AE_OUTCOMES = [
+    ("ongoing", "Ongoing"),
+    ("resolving", "Resolving"),
+    ("resolved", "Resolved"),
+    ("transferred", "Transferred to emergency care"),
+]
+#: an adverse event counts as open on the board until its latest outcome is one of these
+AE_CLOSED = ("resolved", "transferred")
+
+
+class AdverseEvent(AppendOnlyModel):
+    """An adverse event in the session: what, how severe, what was done and how it ended."""
+
+    append_only_message = "An adverse event is never edited; add a follow-up."
+
+    session = models.ForeignKey(
+        DosingSession, on_delete=models.PROTECT, related_name="adverse_events"
+    )
+    onset_at = models.DateTimeField()
+    description = models.TextField()
+    severity = models.CharField(max_length=20, choices=AE_SEVERITIES)
+    action_taken = models.TextField()
+    outcome = models.CharField(max_length=20, choices=AE_OUTCOMES)
+    reportable = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["onset_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_severity_display()} adverse event at {self.onset_at:%H:%M}"
+
+
+class AdverseEventFollowUp(AppendOnlyModel):
+    """A later outcome of an adverse event; the latest one is its current outcome."""
+
+    append_only_message = "A follow-up is never edited; add another."
+
+    event = models.ForeignKey(AdverseEvent, on_delete=models.PROTECT, related_name="follow_ups")
+    outcome = models.CharField(max_length=20, choices=AE_OUTCOMES)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Follow-up: {self.get_outcome_display()}"
+
+
+class TherapistNote(AppendOnlyModel):
+    """The therapist's in-session note: the guidance used and what happened; clinicians read it."""
+
+    append_only_message = "A therapist's note is never edited; add another."
+
+    session = models.ForeignKey(
+        DosingSession, on_delete=models.PROTECT, related_name="therapist_notes"
+    )
+    written_at = models.DateTimeField(default=timezone.now)
+    guidance = models.JSONField(default=list, blank=True)
+    guidance_other = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Therapist's note at {self.written_at:%H:%M}"
+
+
+INFUSION_EVENT_KINDS = [("pause", "Paused"), ("resume", "Resumed"), ("stop", "Stopped")]
+
+
+class InfusionEvent(AppendOnlyModel):
+    """A pause, resume or stop of one infusion, with the reason; a stop records the dose given.
+
+    ``calculated_mg`` is the pure calculation (rate × minutes run); ``given_mg``
+    what the nurse confirmed; ``given_reason`` says why they differ.
+    """
+
+    append_only_message = "An infusion event is never edited; record a new one."
+
+    administration = models.ForeignKey(
+        Administration, on_delete=models.PROTECT, related_name="infusion_events"
+    )
+    kind = models.CharField(max_length=8, choices=INFUSION_EVENT_KINDS)
+    at = models.DateTimeField()
+    reason = models.TextField()
+    running_minutes = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    calculated_mg = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    given_mg = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    given_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["administration"],
+                condition=models.Q(kind="stop"),
+                name="dosing_infusion_stops_once",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="stop") | models.Q(given_mg__isnull=False),
+                name="dosing_infusion_stop_has_dose",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%H:%M}"
+
+
+class RemsFormFiling(AppendOnlyModel):
+    """The REMS patient monitoring form of an esketamine session was filed on the REMS portal.
+
+    Recorded once per session [K14]; kapcare prepares the data, the form itself
+    is filed on the portal.
+    """
+
+    append_only_message = "A filing is recorded once and never edited."
+
+    session = models.OneToOneField(
+        DosingSession, on_delete=models.PROTECT, related_name="rems_filing"
+    )
+    filed_on = models.DateField()
+    reference = models.CharField(max_length=80)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"REMS form {self.reference} filed {self.filed_on}"
+
+
+class DosingSettings(models.Model):
+    """A clinic's dosing choices; a clinic without a row uses kapcare's defaults.
+
+    Every value here is a local choice (no verified source for it) and shows as
+    such until an admin or prescriber confirms it; ``confirmations`` holds, per
+    setting, who confirmed which value and when. Each change is audited with its
+    reason, and ``version`` counts the changes.
+    """
+
+    clinic = models.OneToOneField(Clinic, on_delete=models.PROTECT, related_name="dosing_settings")
+    spo2_warn_below = models.PositiveSmallIntegerField(default=94)
+    spo2_block_below = models.PositiveSmallIntegerField(default=90)
+    heart_rate_warn_below = models.PositiveSmallIntegerField(default=50)
+    heart_rate_block_below = models.PositiveSmallIntegerField(default=40)
+    heart_rate_warn_above = models.PositiveSmallIntegerField(default=120)
+    heart_rate_block_above = models.PositiveSmallIntegerField(default=150)
+    respiratory_rate_warn_below = models.PositiveSmallIntegerField(default=10)
+    respiratory_rate_block_below = models.PositiveSmallIntegerField(default=8)
+    respiratory_rate_warn_above = models.PositiveSmallIntegerField(default=24)
+    respiratory_rate_block_above = models.PositiveSmallIntegerField(default=30)
+    racemic_min_observation_minutes = models.PositiveSmallIntegerField(default=120)
+    require_moaas_5 = models.BooleanField(default=True)
+    dissociation_alert_at = models.CharField(
+        max_length=10, choices=RATING_CHOICES, blank=True, default="severe"
+    )
+    rems_form_due_days = models.PositiveSmallIntegerField(default=7)
+    confirmations = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "dosing settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(racemic_min_observation_minutes__gte=30),
+                name="dosing_settings_observation_floor",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rems_form_due_days__gte=1),
+                name="dosing_settings_rems_days_floor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dosing settings of {self.clinic}"

@@ -28,6 +28,7 @@ from kapcare.clinical.session_states import STATE_LABELS, SessionState, refusal
 from kapcare.clinical.vitals import VitalSigns, assess, assess_sedation, parse_phase
 from kapcare.dosing import gate
 from kapcare.dosing.models import DosingSession, VitalsReading
+from kapcare.integration.after_session import session_discharged
 from kapcare.treatment.models import Appointment, PlanStatus, TreatmentPlanRecord
 
 #: weight accepted at check-in; the dose calculator refuses outside this too
@@ -206,14 +207,28 @@ def discharge_assessment(
     nausea_controlled: bool,
     now: dt.datetime | None = None,
 ) -> DischargeAssessment:
-    """The pure discharge criteria fed from the session's recorded readings."""
+    """The pure discharge criteria fed from the session's recorded readings and observations.
+
+    The clinic's settings give the thresholds, the racemic observation time and
+    whether MOAA/S must be back to 5; a MOAA/S scored in an observation counts
+    like one scored with the vitals. Nausea is controlled only when the nurse
+    says so and the recorded observations do not say otherwise.
+    """
+    from kapcare.dosing.clinic_settings import settings_for, thresholds_of
+    from kapcare.dosing.observations import session_nausea
+
     now = now or timezone.now()
     ended = session.recovery_at or now
+    chosen = settings_for(session.clinic_id)
     readings = list(session.readings.all())
     after = [r for r in readings if r.taken_at >= ended]
     last = after[-1] if after else (readings[-1] if readings else None)
-    moaas = [r.moaas for r in readings if r.moaas is not None and r.taken_at >= ended]
+    scored = [(r.taken_at, r.moaas) for r in readings if r.moaas is not None] + list(
+        session.observations.filter(moaas__isnull=False).values_list("observed_at", "moaas")
+    )
+    moaas = [m for at, m in sorted(scored, key=lambda pair: pair[0]) if at >= ended]
     minutes = max(0.0, (now - ended) / dt.timedelta(minutes=1))
+    recorded_nausea = session_nausea(session).controlled
     return assess_discharge(
         route=session.route,
         minutes_since_dose=minutes,
@@ -225,7 +240,14 @@ def discharge_assessment(
         escort_present=escort_present,
         no_driving_acknowledged=no_driving_acknowledged,
         steady_on_feet=steady_on_feet,
-        nausea_controlled=nausea_controlled,
+        nausea_controlled=nausea_controlled and recorded_nausea is not False,
+        min_observation_minutes=(
+            None
+            if session.route == "intranasal_esketamine"
+            else chosen.racemic_min_observation_minutes
+        ),
+        require_moaas_5=chosen.require_moaas_5,
+        thresholds=thresholds_of(chosen),
     )
 
 
@@ -271,6 +293,7 @@ def session_discharge(
             discharge_unmet=result.unmet,
             override_reason=override,
         )
+        session_discharged(actor=actor, session=moved)  # one-week reflection, check-in link
     # The next-day questionnaire was made when the dosing appointment was booked
     # (treatment.booking calls session_questionnaires_create); discharge adds none.
     return moved
@@ -312,7 +335,7 @@ def vitals_record(
         raise ValidationError({"taken_at": ["A reading cannot be taken in the future."]})
     findings = [
         {"rule_id": f.rule_id, "severity": f.severity.value, "message": f.message}
-        for f in assess(vitals, phase=p, route=session.route)
+        for f in assess(vitals, phase=p, route=session.route, thresholds=_thresholds(session))
     ]
     if moaas is not None:
         findings += [
@@ -341,6 +364,13 @@ def vitals_record(
             detail={"session": session.pk, "alerts": [f["rule_id"] for f in findings]},
         )
     return reading
+
+
+def _thresholds(session: DosingSession) -> Any:
+    """The clinic's vitals thresholds (its confirmed or default local choices)."""
+    from kapcare.dosing.clinic_settings import settings_for, thresholds_of
+
+    return thresholds_of(settings_for(session.clinic_id))
 
 
 def _settle(

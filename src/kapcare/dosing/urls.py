@@ -1,11 +1,23 @@
 from django.urls import path
 
-from kapcare.dosing import board, views
+from kapcare.dosing import board, rems_views, settings_views, views
 
 app_name = "dosing"
 
 urlpatterns = [
     path("board/", board.clinic_board, name="board"),
+    path("rems/", rems_views.rems_forms, name="rems_forms"),
+    path("setup/dosing/", settings_views.dosing_settings, name="settings"),
+    path(
+        "patients/<int:patient_id>/sessions/<int:session_id>/rems/",
+        rems_views.rems_session,
+        name="rems_session",
+    ),
+    path(
+        "patients/<int:patient_id>/sessions/<int:session_id>/rems/file/",
+        rems_views.rems_file,
+        name="rems_file",
+    ),
     path("patients/<int:patient_id>/sessions/", views.sessions_tab, name="sessions"),
     path(
         "patients/<int:patient_id>/appointments/<int:appointment_id>/session/",

@@ -28,10 +28,22 @@ from kapcare.audit.models import Action
 from kapcare.audit.services import record
 from kapcare.clinical.monitoring import next_vitals_due
 from kapcare.clinical.routes import ROUTE_LABELS, Route
-from kapcare.dosing import administration, gate, services
+from kapcare.controlled.selectors import stock_choice
+from kapcare.dosing import (
+    administration,
+    console_record,
+    gate,
+    infusion,
+    record_actions,
+    services,
+)
 from kapcare.dosing.idempotency import KeyReused, idempotent
 from kapcare.dosing.models import DosingSession
+from kapcare.dosing.observations import session_nausea
+from kapcare.exposure.selectors import exposure_summary
+from kapcare.integration.selectors import session_links
 from kapcare.patients.views import chart_context, chart_queryset
+from kapcare.support.selectors import pickup_confirmation_text
 from kapcare.treatment.models import Appointment
 
 OBJECT = "dosing.dosingsession"
@@ -112,7 +124,7 @@ def _render_console(
     items = gate.gate_items(session)
     readings = list(session.readings.select_related("recorded_by").order_by("-taken_at", "-pk"))
     orders = list(session.orders.select_related("ordered_by", "checked_by")[:1])
-    given = list(session.administrations.select_related("given_by", "checked_by"))
+    given = console_record.administrations(session)
     now = timezone.now()
     due = None
     if session.dose_started_at is not None and session.state in ("dosing", "recovery"):
@@ -145,19 +157,25 @@ def _render_console(
             "idempotency_key": uuid.uuid4().hex,
             "order": orders[0] if orders else None,
             "given": given,
-            "given_mg": sum((a.dose_mg for a in given), Decimal(0)),
+            "given_mg": sum((infusion.given_mg(a) for a in given), Decimal(0)),
+            "infusions": console_record.infusion_rows(given, now),
             "next_vitals": due,
             "minutes_to_vitals": (
                 math.ceil((due.due_at - now) / dt.timedelta(minutes=1)) if due else None
             ),
             "next_device_at": administration.next_device_due(session) if given else None,
+            "now": now,
             "alerts": alerts,
             "checkers": checkers,
+            **stock_choice(session, timezone.localdate()),
             "phase": PHASE_FOR_STATE.get(session.state, "pre_dose"),
             "today": timezone.localdate(),
             "clinic_tz": patient.clinic.time_zone,
+            "session_links": session_links(session, actor),
+            "exposure": exposure_summary(patient, now),
         }
     )
+    context.update(console_record.record_context(session, actor, now))
     return render(request, "dosing/console.html", context, status=status)
 
 
@@ -179,6 +197,8 @@ def _required(value: str, name: str) -> int:
 
 def _do(request: HttpRequest, session: DosingSession, action: str) -> str:
     """Run one console action; the message to show."""
+    if action in record_actions.ACTIONS:  # append-only records: no version to check
+        return str(record_actions.run(request, session, action))
     actor = request.actor  # type: ignore[attr-defined]
     post = request.POST
     version = _required(post.get("version", ""), "version")
@@ -249,17 +269,21 @@ def _do_dose(request: HttpRequest, session: DosingSession, action: str, common: 
             checked_by=checker,
             product=post.get("product", ""),
             lot=post.get("lot", ""),
-            expiry=_date(post.get("expiry", ""), "expiry"),
+            expiry=None if post.get("stock_lot") else _date(post.get("expiry", ""), "expiry"),
             site=post.get("site", ""),
             dose_mg=post.get("dose_mg", ""),
+            stock_lot=post.get("stock_lot") or None,
         )
         return "Administration recorded."
     if action == "end_dose":
         services.session_end_dose(**common)
         return "Dose complete: recovery observation has begun."
-    allowed = (
-        "abort, administer, check_in, check_order, end_dose, order, ready, start_dose, "
-        "vitals, waive, weight"
+    allowed = ", ".join(
+        sorted(
+            {"abort", "administer", "check_in", "check_order", "end_dose", "order", "ready"}
+            | {"start_dose", "vitals", "waive", "weight"}
+            | set(record_actions.ACTIONS)
+        )
     )
     raise ValidationError({"action": [f"Unknown action {action!r}; allowed: {allowed}."]})
 
@@ -302,6 +326,7 @@ def session_action(request: HttpRequest, patient_id: int, session_id: int) -> Ht
     patient = _patient(request, patient_id, None)
     session = _session(patient, session_id)
     action = request.POST.get("action", "")
+    record_actions.check_allowed(request.actor, action)  # type: ignore[attr-defined]
     body = {
         k: request.POST.getlist(k)
         for k in request.POST
@@ -421,6 +446,7 @@ def discharge(request: HttpRequest, patient_id: int, session_id: int) -> HttpRes
         {
             "session": session,
             "assessment": automatic,
+            "pickup": pickup_confirmation_text(session.appointment),
             "bedside": [
                 ("escort_present", "An escort is here to take the patient home"),
                 ("no_driving_acknowledged", "No driving until the next day, after a restful sleep"),
@@ -431,6 +457,7 @@ def discharge(request: HttpRequest, patient_id: int, session_id: int) -> HttpRes
             "stepped_up": is_stepped_up(request),
             "idempotency_key": uuid.uuid4().hex,
             "clinic_tz": patient.clinic.time_zone,
+            "nausea": session_nausea(session),
         }
     )
     return render(request, "dosing/discharge.html", context)
@@ -450,8 +477,9 @@ def summary(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespo
             "session": session,
             "route_label": ROUTE_LABELS[Route(session.route)],
             "order": session.orders.select_related("ordered_by", "checked_by").first(),
-            "given": list(session.administrations.select_related("given_by", "checked_by")),
+            "given": console_record.administrations(session),
             "readings": list(session.readings.order_by("taken_at", "pk")),
+            **console_record.summary_context(session),
             "override_by": session.discharge_override_by,
             "clinic_tz": patient.clinic.time_zone,
         }

@@ -27,6 +27,7 @@ from kapcare.integration import notes as note_services
 from kapcare.integration import plans
 from kapcare.integration.forms import IntegrationNoteForm, PlanItemForm
 from kapcare.integration.models import CheckIn, IntegrationNote, PlanItem
+from kapcare.integration.sessions import recent_sessions, session_choices
 from kapcare.patients.views import chart_context, chart_queryset
 
 
@@ -73,6 +74,7 @@ def _render_tab(
     weeks, progress = plans.plan_with_progress(patient, timezone.localdate())
     checkins = list(CheckIn.objects.filter(patient=patient).select_related("link")[:10])
     can_write = has_perm(actor, Perm.INTEGRATION_WRITE)
+    sessions = recent_sessions(patient)
     context.update(
         {
             "groups": shared_by_session(entries),
@@ -85,7 +87,8 @@ def _render_tab(
             "progress": progress,
             "can_write": can_write,
             "checkins": checkins,
-            "note_form": note_form or IntegrationNoteForm(notes=notes),
+            "session_choices": session_choices(sessions, "Not linked to a session"),
+            "note_form": note_form or IntegrationNoteForm(notes=notes, sessions=sessions),
             "plan_form": plan_form or PlanItemForm(clinic_id=patient.clinic_id),
         }
     )
@@ -112,11 +115,14 @@ def note_sign(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     patient = _patient(request, patient_id, audit=None)
     notes = list(IntegrationNote.objects.filter(patient=patient).select_related("author"))
-    form = IntegrationNoteForm(request.POST, notes=notes)
+    sessions = recent_sessions(patient)
+    form = IntegrationNoteForm(request.POST, notes=notes, sessions=sessions)
     if form.is_valid():
         data = dict(form.cleaned_data)
         amends_id = data.pop("amends")
         amends = next((n for n in notes if n.pk == amends_id), None)
+        session_id = data.pop("session")
+        data["session"] = next((x for x in sessions if x.pk == session_id), None)
         try:
             note_services.integration_note_sign(actor=actor, patient=patient, amends=amends, **data)
         except ValidationError as exc:

@@ -1,9 +1,10 @@
 """Demo data for integration: Jordan's journal (some shared), an integration plan with
-weeks of check-offs, an integration note, and Casey Rivera's escort permissions.
+weeks of check-offs, an integration note, and Casey Rivera's escort permissions; then
+Jordan's finished sessions that these name (``demo_sessions``).
 
 Writes go through the real services (audited); only the dates are moved back afterwards,
-as if the entries and ticks had been made over the past weeks. Safe to run twice: it
-adds nothing once Jordan has a journal.
+as if the entries and ticks had been made over the past weeks. Safe to run twice: the
+journal, plan and support person are added only once Jordan has no journal.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils import timezone
 from kapcare.accounts.actors import PATIENT_ROLE, SUPPORT_ROLE, Actor
 from kapcare.accounts.models import Membership, User
 from kapcare.integration import notes, plans, services
+from kapcare.integration.demo_sessions import seed_sessions
 from kapcare.integration.models import (
     IntegrationNote,
     JournalEntry,
@@ -82,8 +84,13 @@ def seed() -> None:
     therapist = Membership.objects.filter(user__email="therapist@example.com").first()
     if jordan is None or jordan.user is None or therapist is None:
         return
-    if JournalEntry.objects.filter(patient=jordan).exists():
-        return
+    if not JournalEntry.objects.filter(patient=jordan).exists():
+        _journal_plan_and_support(jordan, therapist)
+    seed_sessions(jordan)
+
+
+def _journal_plan_and_support(jordan: Patient, therapist: Membership) -> None:
+    assert jordan.user is not None
     me = Actor(user=jordan.user, clinic=jordan.clinic, role=PATIENT_ROLE, patient=jordan)
     them = Actor(
         user=therapist.user, clinic=therapist.clinic, role=therapist.role, membership=therapist

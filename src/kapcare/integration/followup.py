@@ -53,20 +53,24 @@ def followup_link_issue(
     *,
     actor: Actor | None,
     patient: Any,
+    session: Any = None,
     session_date: dt.date | None = None,
     form: str = FollowUpForm.CHECKIN,
     now: dt.datetime | None = None,
 ) -> tuple[FollowUpLink, str]:
     """Create a check-in link for ``patient``; returns it with the token (shown once).
 
-    Called by staff from the chart today; the dosing console calls it after each session
-    once sessions exist. Emails the link to the patient when they have an address.
+    Issued automatically after each discharge (``after_session``) and by staff from
+    the chart. Emails the link to the patient when they have an address.
     """
+    if session is not None and session.patient_id != patient.pk:
+        raise ValidationError({"session": ["Choose a dosing session of this patient."]})
     now = now or timezone.now()
     nonce = secrets.token_urlsafe(24)
     link = FollowUpLink.objects.create(
         patient=patient,
         form=form,
+        session=session,
         session_date=session_date,
         token_hash=hash_token(nonce),
         created_by=actor.user if actor else None,
@@ -79,7 +83,11 @@ def followup_link_issue(
         actor=actor,
         patient=patient,
         obj=link,
-        detail={"form": form, "hours": followup_hours()},
+        detail={
+            "form": form,
+            "hours": followup_hours(),
+            "session": session.pk if session is not None else None,
+        },
     )
     if patient.email:
         context = {"patient": patient, "link": link_url(token), "hours": followup_hours()}

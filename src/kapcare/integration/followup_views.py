@@ -12,6 +12,7 @@ from kapcare.accounts.policy import Perm, get_patient, public, require
 from kapcare.integration import followup
 from kapcare.integration.forms import CheckInForm
 from kapcare.integration.models import FollowUpForm
+from kapcare.integration.sessions import session_day, sessions_of
 from kapcare.patients.views import chart_queryset
 
 
@@ -50,7 +51,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @require(Perm.INTEGRATION_WRITE)
 def followup_issue(request: HttpRequest, patient_id: int) -> HttpResponse:
-    """Issue a check-in link by hand (until the dosing console issues one after each session)."""
+    """Issue a check-in link by hand (discharge issues one after each session by itself)."""
     actor = request.actor  # type: ignore[attr-defined]
     patient = get_patient(
         actor,
@@ -59,7 +60,14 @@ def followup_issue(request: HttpRequest, patient_id: int) -> HttpResponse:
         audit=None,
         queryset=chart_queryset(actor),
     )
-    link, token = followup.followup_link_issue(actor=actor, patient=patient)
+    chosen = request.POST.get("session", "")
+    session = sessions_of(patient).filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    link, token = followup.followup_link_issue(
+        actor=actor,
+        patient=patient,
+        session=session,
+        session_date=session_day(session) if session else None,
+    )
     return render(
         request,
         "integration/followup_issued.html",

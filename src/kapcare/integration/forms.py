@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from kapcare.integration.models import Feeling, Frequency, Practice, SideEffect, Stage
+from kapcare.integration.sessions import session_choices
 
 _MOOD_WORDS = {0: " — very low", 5: " — okay", 10: " — very good"}
 MOOD_CHOICES = [("", "Choose…")] + [(str(n), f"{n}{_MOOD_WORDS.get(n, '')}") for n in range(11)]
@@ -35,15 +36,24 @@ class JournalEntryForm(forms.Form):
         max_length=400,
         help_text="Words to find this entry again, separated by commas, e.g. sleep, family.",
     )
-    session_date = forms.DateField(
-        label="Date of the session this follows",
+    session = forms.TypedChoiceField(
+        label="The session this is about",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Leave empty if this entry is not about a session.",
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Not about a particular session")],
+        help_text="Choose one of your recent dosing sessions, or leave it if this is about "
+        "something else.",
     )
     share = forms.BooleanField(label="Share this entry with my care team", required=False)
     stage = forms.ChoiceField(choices=Stage.choices, widget=forms.HiddenInput, required=False)
     prompt = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
+
+    def __init__(self, *args: Any, sessions: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session"].choices = session_choices(  # type: ignore[attr-defined]
+            list(sessions), "Not about a particular session"
+        )
 
     def clean_stage(self) -> str:
         return self.cleaned_data.get("stage") or Stage.ANY_DAY
@@ -71,10 +81,12 @@ class PlanItemForm(forms.Form):
 
 
 class IntegrationNoteForm(forms.Form):
-    session_date = forms.DateField(
-        label="Date of the dosing session this follows",
+    session = forms.TypedChoiceField(
+        label="The dosing session this follows",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Not linked to a session")],
     )
     what_came_up = forms.CharField(label="What came up", widget=forms.Textarea(attrs={"rows": 4}))
     themes = forms.CharField(
@@ -101,8 +113,13 @@ class IntegrationNoteForm(forms.Form):
         help_text="Signed notes are never changed; a correction is a new note that names it.",
     )
 
-    def __init__(self, *args: Any, notes: Sequence[Any] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, notes: Sequence[Any] = (), sessions: Sequence[Any] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["session"].choices = session_choices(  # type: ignore[attr-defined]
+            list(sessions), "Not linked to a session"
+        )
         self.fields["amends"].choices = [  # type: ignore[attr-defined]
             ("", "Nothing: a new note"),
             *[(n.pk, f"Note of {n.signed_at:%d %b %Y} by {n.author.full_name}") for n in notes],

@@ -42,10 +42,10 @@ class JournalPrompt(models.Model):
 class JournalEntry(models.Model):
     """One journal entry, private to the patient until they share it.
 
-    ``session_date`` names the dosing session the entry follows by its date; when
-    dosing sessions exist (issue 7) a nullable foreign key to the session is added
-    beside it. A draft (``is_draft``) is the patient's one unfinished entry, saved as
-    they type so that it survives a sign-out.
+    ``session`` is the dosing session the entry follows, chosen by the patient from
+    their own sessions; ``session_date`` keeps its (clinic-local) date for display and
+    for entries written before sessions were recorded. A draft (``is_draft``) is the
+    patient's one unfinished entry, saved as they type so that it survives a sign-out.
     """
 
     patient = models.ForeignKey(
@@ -58,6 +58,13 @@ class JournalEntry(models.Model):
     tags = models.JSONField(default=list, blank=True)
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.ANY_DAY)
     prompt = models.CharField(max_length=300, blank=True)
+    session = models.ForeignKey(
+        "dosing.DosingSession",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="journal_entries",
+    )
     session_date = models.DateField(null=True, blank=True)
     is_draft = models.BooleanField(default=True)
     shared_at = models.DateTimeField(null=True, blank=True)
@@ -174,9 +181,8 @@ class PracticeCheck(models.Model):
 class IntegrationNote(models.Model):
     """A therapist's signed note of an integration session; never edited.
 
-    A correction is a new note with ``amends`` set. ``session_date`` names the dosing
-    session the integration session follows; the dosing-session foreign key is added
-    beside it when sessions exist (issue 7).
+    A correction is a new note with ``amends`` set. ``session`` is the dosing session
+    the integration session follows; ``session_date`` keeps its date for display.
     """
 
     patient = models.ForeignKey(
@@ -184,6 +190,13 @@ class IntegrationNote(models.Model):
     )
     clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    session = models.ForeignKey(
+        "dosing.DosingSession",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="integration_notes",
+    )
     session_date = models.DateField(null=True, blank=True)
     what_came_up = models.TextField()
     themes = models.TextField(blank=True)
@@ -212,8 +225,8 @@ class FollowUpForm(models.TextChoices):
 class FollowUpLink(models.Model):
     """A one-time, expiring link that opens one form without a password.
 
-    Issued after a dosing session (for now by staff from the chart; by the dosing
-    console when sessions exist, which adds a session foreign key beside ``session_date``).
+    Issued automatically when a dosing session ends in discharge (``session``), or by
+    staff from the chart. The check-in answered through it belongs to that session.
     Only a hash of the link's secret is stored.
     """
 
@@ -221,6 +234,13 @@ class FollowUpLink(models.Model):
         "patients.Patient", on_delete=models.PROTECT, related_name="followup_links"
     )
     form = models.CharField(max_length=16, choices=FollowUpForm.choices)
+    session = models.ForeignKey(
+        "dosing.DosingSession",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="followup_links",
+    )
     session_date = models.DateField(null=True, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(

@@ -12,6 +12,7 @@ from kapcare.accounts.actors import Actor
 from kapcare.audit.models import Action
 from kapcare.audit.services import record
 from kapcare.integration.models import IntegrationNote
+from kapcare.integration.sessions import session_day
 
 #: the template's sections, in order, with the labels shown to the therapist
 SECTIONS = (
@@ -30,6 +31,7 @@ def integration_note_sign(
     actor: Actor,
     patient: Any,
     session_date: dt.date | None = None,
+    session: Any = None,
     amends: IntegrationNote | None = None,
     **sections: str,
 ) -> IntegrationNote:
@@ -38,12 +40,17 @@ def integration_note_sign(
         raise ValidationError(f"Unknown sections: {', '.join(sorted(unknown))}.")
     if not sections.get("what_came_up", "").strip():
         raise ValidationError({"what_came_up": ["Write what came up in the session."]})
+    if session is not None:
+        if session.patient_id != patient.pk:
+            raise ValidationError({"session": ["Choose a dosing session of this patient."]})
+        session_date = session_day(session)
     if amends is not None and amends.patient_id != patient.pk:
         raise ValidationError({"amends": ["A note can amend only a note of the same patient."]})
     note = IntegrationNote.objects.create(
         patient=patient,
         clinic=patient.clinic,
         author=actor.user,
+        session=session,
         session_date=session_date,
         amends=amends,
         **{key: sections.get(key, "").strip() for key, _ in SECTIONS},
@@ -53,6 +60,9 @@ def integration_note_sign(
         actor=actor,
         patient=patient,
         obj=note,
-        detail={"amends": amends.pk if amends else None},
+        detail={
+            "amends": amends.pk if amends else None,
+            "session": session.pk if session else None,
+        },
     )
     return note

@@ -17,6 +17,7 @@ from kapcare.accounts.actors import Actor
 from kapcare.audit.models import Action
 from kapcare.audit.services import record
 from kapcare.integration.models import JournalEntry, Stage
+from kapcare.integration.sessions import session_day
 
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 30
@@ -55,11 +56,16 @@ def _upsert_draft(
     stage: str,
     prompt: str,
     session_date: dt.date | None,
+    session: Any = None,
 ) -> tuple[JournalEntry, bool]:
     if mood is not None and not 0 <= mood <= 10:
         raise ValidationError({"mood": ["Mood is a number from 0 to 10."]})
     if stage not in Stage.values:
         raise ValidationError({"stage": [f"Choose one of {', '.join(Stage.values)}."]})
+    if session is not None:
+        if session.patient_id != patient.pk:
+            raise ValidationError({"session": ["Choose one of your own dosing sessions."]})
+        session_date = session_day(session)
     draft = JournalEntry.objects.select_for_update().filter(patient=patient, is_draft=True).first()
     created = draft is None
     if draft is None:
@@ -69,6 +75,7 @@ def _upsert_draft(
     draft.tags = parse_tags(tags)
     draft.stage = stage
     draft.prompt = prompt[:300]
+    draft.session = session
     draft.session_date = session_date
     draft.updated_at = timezone.now()
     draft.save()
@@ -85,6 +92,7 @@ def journal_draft_save(
     stage: str = Stage.ANY_DAY,
     prompt: str = "",
     session_date: dt.date | None = None,
+    session: Any = None,
 ) -> JournalEntry:
     """Keep what the patient has typed so far in their one draft (created on first keystroke)."""
     patient = actor.patient
@@ -98,6 +106,7 @@ def journal_draft_save(
         stage=stage,
         prompt=prompt,
         session_date=session_date,
+        session=session,
     )
     record(
         Action.CREATE if created else Action.UPDATE,
@@ -119,6 +128,7 @@ def journal_entry_save(
     stage: str = Stage.ANY_DAY,
     prompt: str = "",
     session_date: dt.date | None = None,
+    session: Any = None,
     share: bool = False,
 ) -> JournalEntry:
     """Turn the draft (or a fresh entry) into a saved entry; private unless ``share``."""
@@ -139,6 +149,7 @@ def journal_entry_save(
         stage=stage,
         prompt=prompt,
         session_date=session_date,
+        session=session,
     )
     now = timezone.now()
     entry.is_draft = False

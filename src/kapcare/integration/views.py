@@ -17,6 +17,7 @@ from kapcare.integration import services
 from kapcare.integration.forms import JournalEntryForm
 from kapcare.integration.models import Stage
 from kapcare.integration.prompts import prompts_for, stage_for
+from kapcare.integration.sessions import recent_sessions, session_day, session_label
 
 
 def _patient(request: HttpRequest, audit: Action | None = Action.VIEW) -> Any:
@@ -34,15 +35,16 @@ def _apply(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _values(form: JournalEntryForm) -> dict[str, Any]:
+def _values(form: JournalEntryForm, sessions: list[Any]) -> dict[str, Any]:
     data = form.cleaned_data
+    chosen = data.get("session")
     return {
         "body": data.get("body", ""),
         "mood": data.get("mood"),
         "tags": data.get("tags", ""),
         "stage": data.get("stage") or Stage.ANY_DAY,
         "prompt": data.get("prompt", ""),
-        "session_date": data.get("session_date"),
+        "session": next((s for s in sessions if s.pk == chosen), None),
     }
 
 
@@ -51,7 +53,13 @@ def _values(form: JournalEntryForm) -> dict[str, Any]:
 def journal(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     patient = _patient(request)
-    entries = list(journal_entries_for(actor, patient).filter(is_draft=False))
+    entries = list(
+        journal_entries_for(actor, patient)
+        .filter(is_draft=False)
+        .select_related("session__appointment", "session__clinic")
+    )
+    for entry in entries:
+        entry.session_label = session_label(entry.session) if entry.session else ""
     draft = services.current_draft(patient)
     return render(
         request,
@@ -66,12 +74,13 @@ def journal_new(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     patient = _patient(request, audit=None if request.method == "POST" else Action.VIEW)
     draft = services.current_draft(patient)
+    sessions = recent_sessions(patient)
     if request.method == "POST":
-        form = JournalEntryForm(request.POST)
+        form = JournalEntryForm(request.POST, sessions=sessions)
         if form.is_valid():
             try:
                 services.journal_entry_save(
-                    actor=actor, share=form.cleaned_data["share"], **_values(form)
+                    actor=actor, share=form.cleaned_data["share"], **_values(form, sessions)
                 )
             except ValidationError as exc:
                 _apply(form, exc)
@@ -93,16 +102,18 @@ def journal_new(request: HttpRequest) -> HttpResponse:
         elif draft is not None:
             stage = draft.stage
         else:
-            stage = stage_for(None, today)
+            stage = stage_for(session_day(sessions[0]) if sessions else None, today)
         initial: dict[str, Any] = {"stage": stage}
         if draft is not None:
             initial.update(
                 body=draft.body,
                 mood=draft.mood,
                 tags=", ".join(draft.tags),
-                session_date=draft.session_date,
+                session=draft.session_id,
             )
-        form = JournalEntryForm(initial=initial)
+        elif sessions and stage != Stage.ANY_DAY:
+            initial["session"] = sessions[0].pk  # writing "after a session": the latest one
+        form = JournalEntryForm(initial=initial, sessions=sessions)
     prompts = prompts_for(patient.clinic_id, stage)
     form.fields["prompt"].initial = prompts[0] if prompts else ""
     return render(
@@ -125,12 +136,13 @@ def journal_new(request: HttpRequest) -> HttpResponse:
 def journal_draft(request: HttpRequest) -> HttpResponse:
     """Save what has been typed so far (htmx, as they type); answers with a short status."""
     actor = request.actor  # type: ignore[attr-defined]
-    form = JournalEntryForm(request.POST)
+    sessions = recent_sessions(actor.patient)
+    form = JournalEntryForm(request.POST, sessions=sessions)
     saved_at = None
     problem = ""
     if form.is_valid():
         try:
-            draft = services.journal_draft_save(actor=actor, **_values(form))
+            draft = services.journal_draft_save(actor=actor, **_values(form, sessions))
         except ValidationError as exc:
             problem = "; ".join(exc.messages)
         else:

@@ -38,11 +38,12 @@ def dose_times(patient: Patient) -> list[tuple[dt.datetime, int | None]]:
     Read through the patient's reverse relation so measures needs nothing from the
     dosing app; one query whatever the number of sessions.
     """
-    return list(
+    rows = (
         patient.dosing_sessions.filter(dose_started_at__isnull=False)
         .order_by("dose_started_at")
         .values_list("dose_started_at", "appointment__dose_number")
     )
+    return [(started, number) for started, number in rows if started is not None]
 
 
 def _superseded() -> Exists:

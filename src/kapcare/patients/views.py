@@ -50,6 +50,7 @@ CHART_TABS = (
     Tab("plan", "Plan & schedule", "treatment:plan", Perm.PATIENT_CLINICAL),
     Tab("sessions", "Sessions", "dosing:sessions", Perm.SESSION_RUN),
     Tab("measures", "Measures", "measures:tab", Perm.PATIENT_CLINICAL),
+    Tab("exposure", "Exposure", "exposure:tab", Perm.PATIENT_CLINICAL),
     Tab("notes", "Notes", "patients:notes", Perm.PATIENT_CLINICAL),
     Tab("integration", "Integration", "integration:tab", Perm.PATIENT_CLINICAL),
     Tab("education", "Education", "education:tab", Perm.PATIENT_CLINICAL),

@@ -110,16 +110,26 @@ class SupportInvitation(GrantsMixin):
 class EscortConfirmation(models.Model):
     """A support person's promise to take the patient home after a dosing session.
 
-    ``session_date`` is the session's date when one is known; blank means "the next
-    session, once it is booked". A foreign key to the dosing session is added beside it
-    when sessions exist (issue 7), and the readiness gate reads these rows.
+    ``appointment`` is the booked dosing appointment they will escort (a session exists
+    only once the nurse opens it; the promise comes before). Blank means "the next
+    session, once it is booked"; ``session_date`` keeps the date for display. The
+    readiness gate shows these rows; ``pickup_confirmed_at`` is set when the support
+    person, at the clinic, confirms they are collecting the patient at discharge.
     """
 
     relationship = models.ForeignKey(
         SupportRelationship, on_delete=models.CASCADE, related_name="escort_confirmations"
     )
+    appointment = models.ForeignKey(
+        "treatment.Appointment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escort_confirmations",
+    )
     session_date = models.DateField(null=True, blank=True)
     confirmed_at = models.DateTimeField(default=timezone.now)
+    pickup_confirmed_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

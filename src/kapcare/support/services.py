@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import zoneinfo
 from collections.abc import Iterable
 from typing import Any
 
@@ -220,21 +221,106 @@ def support_access_revoke(*, actor: Actor, link: SupportRelationship) -> None:
     record(Action.REVOKE, actor=actor, patient=link.patient, obj=link)
 
 
-@transaction.atomic
-def escort_confirm(
-    *, actor: Actor, link: SupportRelationship, session_date: dt.date | None
-) -> EscortConfirmation:
-    """The support person confirms they will take the patient home after a session."""
+def _escortable(link: SupportRelationship, appointment: Any) -> dt.date:
+    """The appointment's local date, if this support person may act on it; else refused."""
+    from kapcare.support.sessions import escortable_appointments
+
     if Grant.APPOINTMENTS not in link.grants:
         raise ValidationError("The patient has not shared their appointments with you.")
-    confirmation, created = EscortConfirmation.objects.get_or_create(
-        relationship=link, session_date=session_date, withdrawn_at=None
-    )
+    zone = zoneinfo.ZoneInfo(link.patient.clinic.time_zone)
+    today = dt.datetime.combine(timezone.localdate(), dt.time.min, tzinfo=zone)
+    if (
+        appointment.patient_id != link.patient_id
+        or not escortable_appointments([link.patient_id], today).filter(pk=appointment.pk).exists()
+    ):
+        raise ValidationError({"appointment": ["Choose one of the upcoming dosing sessions."]})
+    return appointment.start.astimezone(zone).date()
+
+
+@transaction.atomic
+def escort_confirm(
+    *,
+    actor: Actor,
+    link: SupportRelationship,
+    session_date: dt.date | None = None,
+    appointment: Any = None,
+) -> EscortConfirmation:
+    """The support person confirms they will take the patient home after a session.
+
+    With ``appointment``, the promise is for that booked dosing appointment (a promise
+    made earlier for "the next session, once booked" is attached to it); without, it
+    is for the next session once one is booked.
+    """
+    if Grant.APPOINTMENTS not in link.grants:
+        raise ValidationError("The patient has not shared their appointments with you.")
+    created = False
+    if appointment is not None:
+        session_date = _escortable(link, appointment)
+        confirmation = (
+            EscortConfirmation.objects.select_for_update()
+            .filter(relationship=link, appointment=appointment, withdrawn_at=None)
+            .first()
+            or EscortConfirmation.objects.select_for_update()
+            .filter(relationship=link, appointment=None, session_date=None, withdrawn_at=None)
+            .first()
+        )
+        if confirmation is None:
+            confirmation = EscortConfirmation(relationship=link)
+            created = True
+        confirmation.appointment = appointment
+        confirmation.session_date = session_date
+        confirmation.save()
+    else:
+        confirmation, created = EscortConfirmation.objects.get_or_create(
+            relationship=link, appointment=None, session_date=session_date, withdrawn_at=None
+        )
     record(
         Action.CREATE if created else Action.UPDATE,
         actor=actor,
         patient=link.patient,
         obj=confirmation,
-        detail={"session_date": session_date.isoformat() if session_date else None},
+        detail={
+            "session_date": session_date.isoformat() if session_date else None,
+            "appointment": appointment.pk if appointment is not None else None,
+        },
+    )
+    return confirmation
+
+
+@transaction.atomic
+def pickup_confirm(
+    *, actor: Actor, link: SupportRelationship, appointment: Any
+) -> EscortConfirmation:
+    """At discharge the support person confirms they are here to collect the patient.
+
+    Only once the session's dose has ended (recovery or discharged); the nurse sees it
+    beside the "escort present" criterion, which the nurse still ticks at the bedside.
+    """
+    from kapcare.support.sessions import pickup_open
+
+    session_date = _escortable(link, appointment)
+    if not pickup_open(appointment):
+        raise ValidationError(
+            "You can confirm pickup once the clinic says the session is in recovery."
+        )
+    confirmation = (
+        EscortConfirmation.objects.select_for_update()
+        .filter(relationship=link, appointment=appointment, withdrawn_at=None)
+        .first()
+    )
+    created = confirmation is None
+    if confirmation is None:
+        confirmation = EscortConfirmation(
+            relationship=link, appointment=appointment, session_date=session_date
+        )
+    if confirmation.pickup_confirmed_at is None:
+        confirmation.pickup_confirmed_at = timezone.now()
+    confirmation.save()
+    record(
+        Action.CREATE if created else Action.UPDATE,
+        actor=actor,
+        patient=link.patient,
+        obj=confirmation,
+        detail={"appointment": appointment.pk, "pickup": True},
     )
     return confirmation

@@ -6,10 +6,12 @@ or an ungranted section shows nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,7 +25,7 @@ from kapcare.audit.services import record
 from kapcare.support import services
 from kapcare.support.forms import EmailForm
 from kapcare.support.models import Grant
-from kapcare.support.sessions import upcoming_session_dates
+from kapcare.support.sessions import EscortView, escort_views, escortable_appointments
 
 #: questions a support person may ask after a session (shown only with the CHECKINS grant)
 CHECKIN_PROMPTS = (
@@ -34,7 +36,7 @@ CHECKIN_PROMPTS = (
 )
 
 
-def _view_of(link: Any, today: Any) -> dict[str, Any]:
+def _view_of(link: Any, escort: EscortView | None) -> dict[str, Any]:
     """What this support person may see of one patient: the granted sections only."""
     grants = link.grants
     patient = link.patient
@@ -45,8 +47,15 @@ def _view_of(link: Any, today: Any) -> dict[str, Any]:
         "grants": grants,
     }
     if Grant.APPOINTMENTS in grants:
-        view["sessions"] = upcoming_session_dates(patient, today)
-        view["confirmed"] = [c for c in link.escort_confirmations.all() if c.withdrawn_at is None]
+        live = [c for c in link.escort_confirmations.all() if c.withdrawn_at is None]
+        by_appointment = {c.appointment_id: c for c in live if c.appointment_id}
+        upcoming = escort.upcoming if escort else None
+        pickup = escort.pickup if escort else None
+        view["upcoming"] = upcoming
+        view["upcoming_confirmation"] = by_appointment.get(upcoming.pk) if upcoming else None
+        view["pickup"] = pickup
+        view["pickup_confirmation"] = by_appointment.get(pickup.pk) if pickup else None
+        view["confirmed"] = [c for c in live if c.appointment_id is None]
     if Grant.CHECKINS in grants:
         view["checkin_prompts"] = CHECKIN_PROMPTS
     return view
@@ -62,7 +71,6 @@ def home(request: HttpRequest) -> HttpResponse:
         .prefetch_related("escort_confirmations")
         .order_by("created_at")
     )
-    today = timezone.localdate()
     for link in links:
         record(
             Action.VIEW,
@@ -72,26 +80,88 @@ def home(request: HttpRequest) -> HttpResponse:
             object_id=link.pk,
             detail={"grants": sorted(link.grants)},
         )
-    return render(
-        request, "support/home.html", {"supported": [_view_of(link, today) for link in links]}
+    escorts = escort_views(
+        [link for link in links if Grant.APPOINTMENTS in link.grants], timezone.now()
     )
+    return render(
+        request,
+        "support/home.html",
+        {"supported": [_view_of(link, escorts.get(link.patient_id)) for link in links]},
+    )
+
+
+def _granted_link(request: HttpRequest, link_id: int, object_type: str) -> Any:
+    """The support person's own live link with the appointments grant, or 404 (recorded)."""
+    actor = request.actor  # type: ignore[attr-defined]
+    link = support_links_for(actor).select_related("patient__clinic").filter(pk=link_id).first()
+    if link is None or Grant.APPOINTMENTS not in link.grants:
+        deny(actor, Perm.SUPPORT_AREA, object_type=object_type, object_id=link_id)
+        raise Http404("Nothing to confirm here")
+    return link
+
+
+def _appointment(request: HttpRequest, link: Any, appointment_id: int, object_type: str) -> Any:
+    appointment = (
+        escortable_appointments([link.patient_id], timezone.now() - dt.timedelta(days=1))
+        .filter(pk=appointment_id)
+        .first()
+    )
+    if appointment is None:
+        deny(request.actor, Perm.SUPPORT_AREA, object_type=object_type, object_id=appointment_id)  # type: ignore[attr-defined]
+        raise Http404("No such session to escort")
+    return appointment
 
 
 @require_POST
 @require(Perm.SUPPORT_AREA)
 def escort(request: HttpRequest, link_id: int) -> HttpResponse:
+    """Escort duty for the next session once one is booked (nothing is booked yet)."""
     actor = request.actor  # type: ignore[attr-defined]
-    link = support_links_for(actor).select_related("patient").filter(pk=link_id).first()
-    if link is None or Grant.APPOINTMENTS not in link.grants:
-        deny(actor, Perm.SUPPORT_AREA, object_type="support.escort", object_id=link_id)
-        raise Http404("Nothing to confirm here")
-    sessions = upcoming_session_dates(link.patient, timezone.localdate())
-    services.escort_confirm(actor=actor, link=link, session_date=sessions[0] if sessions else None)
+    link = _granted_link(request, link_id, "support.escort")
+    services.escort_confirm(actor=actor, link=link, session_date=None)
     name = link.patient.preferred_name or link.patient.given_name
     messages.success(
+        request, f"Thank you. The clinic knows you will take {name} home after their next session."
+    )
+    return redirect("support:home")
+
+
+@require_POST
+@require(Perm.SUPPORT_AREA)
+def escort_appointment(request: HttpRequest, link_id: int, appointment_id: int) -> HttpResponse:
+    """Escort duty for one booked dosing session; the nurse's readiness gate shows it."""
+    actor = request.actor  # type: ignore[attr-defined]
+    link = _granted_link(request, link_id, "support.escort")
+    appointment = _appointment(request, link, appointment_id, "support.escort")
+    try:
+        confirmation = services.escort_confirm(actor=actor, link=link, appointment=appointment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("support:home")
+    name = link.patient.preferred_name or link.patient.given_name
+    day = confirmation.session_date or timezone.localdate(appointment.start)
+    messages.success(
         request,
-        f"Thank you. The clinic knows you will take {name} home"
-        + (f" on {sessions[0]:%d %B}." if sessions else " after their next session."),
+        f"Thank you. The clinic knows you will take {name} home on {day:%A} {day.day} {day:%B}.",
+    )
+    return redirect("support:home")
+
+
+@require_POST
+@require(Perm.SUPPORT_AREA)
+def pickup(request: HttpRequest, link_id: int, appointment_id: int) -> HttpResponse:
+    """At the clinic on the day: "I am here to take them home"; the nurse sees it at discharge."""
+    actor = request.actor  # type: ignore[attr-defined]
+    link = _granted_link(request, link_id, "support.pickup")
+    appointment = _appointment(request, link, appointment_id, "support.pickup")
+    try:
+        services.pickup_confirm(actor=actor, link=link, appointment=appointment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("support:home")
+    name = link.patient.preferred_name or link.patient.given_name
+    messages.success(
+        request, f"Thank you. The nurse can see that you are here to take {name} home."
     )
     return redirect("support:home")
 

@@ -1,0 +1,144 @@
+"""The in-session record through the API: each write replays its first answer for a repeated key."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from kapcare.dosing.models import (
+    Administration,
+    AdverseEvent,
+    AdverseEventFollowUp,
+    InfusionEvent,
+    Intervention,
+    Observation,
+    TherapistNote,
+)
+from tests.dosing.record_helpers import running
+
+pytestmark = pytest.mark.django_db
+
+
+def base(session: Any) -> str:
+    return f"/api/v1/patients/{session.patient_id}/sessions/{session.pk}"
+
+
+def post(client: Any, url: str, data: dict[str, Any], key: str | None = None) -> Any:
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post(url, data=json.dumps(data), content_type="application/json", **headers)
+
+
+AE = {
+    "description": "Vomited once",
+    "severity": "moderate",
+    "action_taken": "Ondansetron 4 mg oral",
+    "outcome": "ongoing",
+    "reportable": True,
+}
+
+
+#: a field of each body that another request would send differently
+CHANGED = {
+    "observations": "note",
+    "interventions": "detail",
+    "adverse-events": "description",
+    "therapist-notes": "text",
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "model", "persona"),
+    [
+        ("observations", {"moaas": 3, "nausea": "mild"}, Observation, "nurse"),
+        (
+            "interventions",
+            {"category": "antiemetic", "medicine": "Ondansetron", "dose": "4 mg", "route": "oral"},
+            Intervention,
+            "nurse",
+        ),
+        ("adverse-events", AE, AdverseEvent, "nurse"),
+        ("therapist-notes", {"text": "Calm", "guidance": ["music"]}, TherapistNote, "therapist"),
+    ],
+)
+def test_a_retried_write_with_the_same_key_replays_the_first_answer(
+    world: Any, client_for: Any, path: str, body: dict[str, Any], model: Any, persona: str
+) -> None:
+    session = running(world)
+    client = client_for(persona)
+    first = post(client, f"{base(session)}/{path}", body, key="tablet-1")
+    assert first.status_code == 201, first.content
+    again = post(client, f"{base(session)}/{path}", body, key="tablet-1")
+    assert again.status_code == 201
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert model.objects.count() == 1
+    changed = {**body, CHANGED[path]: "something else"}
+    reused = post(client, f"{base(session)}/{path}", changed, key="tablet-1")
+    assert reused.status_code == 422
+    assert reused["Content-Type"] == "application/problem+json"
+    assert reused.json()["errors"][0]["field"] == "idempotency_key"
+    assert model.objects.count() == 1
+
+
+def test_a_low_moaas_comes_back_with_its_alert_and_the_record_lists_it(
+    world: Any, client_for: Any
+) -> None:
+    session = running(world)
+    nurse = client_for("nurse")
+    made = post(nurse, f"{base(session)}/observations", {"moaas": 2}).json()
+    assert made["findings"][0]["rule_id"] == "sedation.moaas_alert"
+    event = post(nurse, f"{base(session)}/adverse-events", AE).json()
+    follow = post(
+        nurse,
+        f"{base(session)}/adverse-events/{event['id']}/follow-ups",
+        {"outcome": "resolved"},
+        key="f1",
+    )
+    assert follow.status_code == 201 and AdverseEventFollowUp.objects.count() == 1
+    record = nurse.get(f"{base(session)}/record").json()
+    assert [o["moaas"] for o in record["observations"]] == [2]
+    assert record["adverse_events"][0]["outcome"] == "resolved"
+
+
+def test_bad_input_is_a_problem_document_naming_the_field(world: Any, client_for: Any) -> None:
+    session = running(world)
+    nurse = client_for("nurse")
+    refused = post(nurse, f"{base(session)}/observations", {"moaas": 9})
+    assert refused.status_code == 422
+    assert refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["errors"][0]["field"] == "moaas"
+    refused = post(nurse, f"{base(session)}/adverse-events", {**AE, "severity": "awful"})
+    assert [e["field"] for e in refused.json()["errors"]] == ["severity"]
+    assert not AdverseEvent.objects.exists()
+
+
+def test_an_infusion_stopped_through_the_api_records_the_calculated_dose(
+    world: Any, client_for: Any
+) -> None:
+    session = running(world, minutes_ago=10)
+    given = Administration.objects.get(session=session)
+    url = f"{base(session)}/administrations/{given.pk}/events"
+    nurse = client_for("nurse")
+    stop = post(nurse, url, {"kind": "stop", "reason": "Hypertension"}, key="s1")
+    assert stop.status_code == 201, stop.content
+    assert stop.json()["given_mg"] == stop.json()["calculated_mg"] == "10.0"
+    again = post(nurse, url, {"kind": "stop", "reason": "Hypertension"}, key="s1")
+    assert again.json() == stop.json()
+    assert InfusionEvent.objects.count() == 1
+
+
+def test_a_nurse_may_not_write_the_therapists_note_and_another_clinic_finds_nothing(
+    world: Any, client_for: Any
+) -> None:
+    session = running(world)
+    assert (
+        post(client_for("nurse"), f"{base(session)}/therapist-notes", {"text": "x"}).status_code
+        == 403
+    )
+    assert (
+        post(client_for("other"), f"{base(session)}/observations", {"moaas": 5}).status_code == 404
+    )
+    assert client_for("other").get(f"{base(session)}/record").status_code == 404
+    assert not Observation.objects.exists() and not TherapistNote.objects.exists()
