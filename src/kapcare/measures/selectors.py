@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from kapcare.accounts.models import Clinic
+from kapcare.clinical.instruments import get_definition
+from kapcare.clinical.instruments.model import Scoring
 from kapcare.clinical.outcomes import OUTCOME_DEFINITIONS
 from kapcare.measures.models import (
     Assignment,
@@ -196,27 +198,50 @@ def off_track_patients(clinic: Clinic, *, after_sessions: int) -> tuple[list[Off
     wanted = [pk for pk in patient_ids if sessions.get(pk, 0) >= after_sessions]
     if not wanted:
         return [], len(patient_ids)
-    candidates = Patient.objects.in_bulk(wanted)
-    series: dict[int, list[Any]] = {}
-    for row in current_responses(
-        QuestionnaireResponse.objects.filter(
-            clinic=clinic, patient_id__in=candidates, instrument=OFF_TRACK_INSTRUMENT
+
+    # Only the first and the latest score matter: read them per patient in SQL (the
+    # response index serves both), not every response of every candidate.
+    def score_at(order: tuple[str, ...], column: str) -> Any:
+        current = current_responses(
+            QuestionnaireResponse.objects.filter(
+                patient_id=OuterRef("pk"), instrument=OFF_TRACK_INSTRUMENT
+            )
         )
-    ).order_by("answered_at", "id"):
-        series.setdefault(row.patient_id, []).append(row)
+        return Subquery(current.order_by(*order).values(column)[:1])
+
+    first, last = ("answered_at", "id"), ("-answered_at", "-id")
+    candidates = Patient.objects.filter(pk__in=wanted).annotate(
+        first_id=score_at(first, "id"),
+        first_at=score_at(first, "answered_at"),
+        baseline_total=score_at(first, "total"),
+        latest_id=score_at(last, "id"),
+        latest_total=score_at(last, "total"),
+    )
+    definition = get_definition(OFF_TRACK_INSTRUMENT)
+
+    def score(total: float | None) -> int | float | None:
+        if total is None or definition.scoring is not Scoring.SUM:
+            return total
+        return round(total)
+
     found = []
-    for patient_id, rows in series.items():
-        if len(rows) < 2:
+    ordered = sorted(
+        (p for p in candidates if p.first_id is not None and p.first_id != p.latest_id),
+        key=lambda p: (p.first_at, p.first_id),
+    )
+    for patient in ordered:
+        baseline, latest = score(patient.baseline_total), score(patient.latest_total)
+        if baseline is None or latest is None:
             continue
-        change = change_since_baseline(OFF_TRACK_INSTRUMENT, rows[0].score, rows[-1].score)
+        change = change_since_baseline(OFF_TRACK_INSTRUMENT, baseline, latest)
         if change is not None and not change.meaningful_improvement:
             found.append(
                 OffTrack(
-                    patient=candidates[patient_id],
-                    sessions=sessions[patient_id],
+                    patient=patient,
+                    sessions=sessions[patient.pk],
                     instrument=OFF_TRACK_INSTRUMENT,
-                    baseline=rows[0].score,
-                    latest=rows[-1].score,
+                    baseline=baseline,
+                    latest=latest,
                 )
             )
     return found, len(patient_ids)
