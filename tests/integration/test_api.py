@@ -81,3 +81,35 @@ def test_education_pages_by_api_record_a_receipt(world: Any, client_for: Any) ->
     assert "<h2>Going home</h2>" in page["html"]
     again = client.get("/api/v1/education/pages").json()
     assert next(p for p in again if p["slug"] == "safety")["read"] is True
+
+
+def test_an_entry_written_by_api_names_its_dosing_session(world: Any, client_for: Any) -> None:
+    from tests.integration.sessions import held_session
+
+    session = held_session(world, days_ago=1, state="discharged")
+    client = client_for("patient")
+    created = post(
+        client,
+        "/api/v1/journal/entries",
+        {"body": "The music helped", "mood": 6, "stage": "next_day", "session_id": session.pk},
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["session_id"] == session.pk
+    assert body["session_date"] is not None
+    assert JournalEntry.objects.get(pk=body["id"]).session_id == session.pk
+
+
+def test_someone_elses_session_is_a_problem_naming_session_id(world: Any, client_for: Any) -> None:
+    from tests.integration.sessions import held_session
+
+    other = held_session(world, days_ago=1, state="discharged", patient=world.sam)
+    response = post(
+        client_for("patient"),
+        "/api/v1/journal/entries",
+        {"body": "x", "mood": 5, "session_id": other.pk},
+    )
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert "session_id" in json.dumps(response.json()["errors"])
+    assert not JournalEntry.objects.filter(body="x").exists()

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
@@ -34,6 +35,7 @@ class EntryOut(Schema):
     stage: str
     prompt: str
     session_date: dt.date | None
+    session_id: int | None
     shared: bool
     written_at: dt.datetime
 
@@ -53,7 +55,10 @@ class EntryIn(Schema):
     tags: list[str] = Field(default_factory=list, max_length=10)
     stage: Stage = Stage.ANY_DAY
     prompt: str = Field("", max_length=300)
-    session_date: dt.date | None = Field(None, description="The dosing session it follows")
+    session_date: dt.date | None = Field(None, description="The day of the session it follows")
+    session_id: int | None = Field(
+        None, description="The dosing session it follows (one of your own; sets session_date)"
+    )
     share: bool = Field(False, description="Share with the care team (private by default)")
 
 
@@ -77,6 +82,7 @@ def _out(entry: Any) -> dict[str, Any]:
         "stage": entry.stage,
         "prompt": entry.prompt,
         "session_date": entry.session_date,
+        "session_id": entry.session_id,
         "shared": entry.is_shared,
         "written_at": entry.created_at,
     }
@@ -115,8 +121,17 @@ def list_entries(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     summary="Write a journal entry",
 )
 def create_entry(request: HttpRequest, payload: EntryIn) -> Reply[dict[str, Any]]:
-    actor, _ = _own(request, None)
-    entry = services.journal_entry_save(actor=actor, **payload.model_dump())
+    actor, patient = _own(request, None)
+    data = payload.model_dump()
+    session_id = data.pop("session_id")
+    session = None
+    if session_id is not None:
+        session = patient.dosing_sessions.filter(pk=session_id).first()
+        if session is None:
+            raise ValidationError(
+                {"session_id": [f"{session_id} is not one of your dosing sessions."]}
+            )
+    entry = services.journal_entry_save(actor=actor, session=session, **data)
     return Reply(201, _out(entry))
 
 
