@@ -251,3 +251,27 @@ class LedgerEntry(AppendOnlyModel):
     @property
     def balance_label(self) -> str:
         return self.lot.amount(self.balance_after)
+
+
+class WitnessPasswordFailure(models.Model):
+    """One wrong witness password: throttling state, not a record (the audit trail is that).
+
+    Counted per witness and per person asking, over the sign-in lockout's cool-off, so a
+    signed-in user cannot guess a colleague's password through the witnessed forms. A
+    witness's rows are cleared when their password is typed right or they sign in.
+    """
+
+    witness = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    failed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["witness", "failed_at"]),
+            models.Index(fields=["actor", "failed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Wrong witness password at {self.failed_at:%Y-%m-%d %H:%M}"

@@ -7,20 +7,26 @@ serialise writers), reads the last balance, lets the pure ledger
 its balance. Waste, transfers, counts and corrections need a second person of the
 clinic who handles controlled substances, who confirms by typing their own
 password on the same tablet; the password is checked, never stored or logged.
+Wrong witness passwords are throttled with the sign-in lockout's numbers
+(``AXES_FAILURE_LIMIT`` failures within ``AXES_COOLOFF_TIME``), per witness and per
+person asking, so the forms cannot be used to guess a colleague's password; a
+locked witness unlocks by signing in (``kapcare.controlled.signals``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 from typing import Any
 
+from axes.helpers import get_cool_off, get_failure_limit
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from kapcare.accounts.actors import Actor
-from kapcare.accounts.models import Membership
+from kapcare.accounts.models import Membership, User
 from kapcare.accounts.policy import ROLE_PERMISSIONS, Perm, deny, has_perm
 from kapcare.audit.models import Action, Outcome
 from kapcare.audit.services import record
@@ -32,7 +38,12 @@ from kapcare.clinical.ledger import (
     quantity_of,
     reconcile,
 )
-from kapcare.controlled.models import LedgerEntry, StockCount, StockLot
+from kapcare.controlled.models import (
+    LedgerEntry,
+    StockCount,
+    StockLot,
+    WitnessPasswordFailure,
+)
 
 #: roles whose members may witness: those who handle controlled substances
 HANDLER_ROLES = tuple(
@@ -102,6 +113,9 @@ def witness_confirm(*, actor: Actor, witness_id: Any, password: str) -> Any:
 
     A wrong password is refused naming the field and recorded as a denied event
     (without the password), so guessing at a colleague's password leaves a trace.
+    Once the witness, or the person asking, has the sign-in lockout's number of
+    failures within its cool-off, the password is not even checked: the refusal says
+    why and is recorded as a lockout. A right password clears the witness's count.
     """
     try:
         chosen = int(witness_id)
@@ -124,24 +138,99 @@ def witness_confirm(*, actor: Actor, witness_id: Any, password: str) -> Any:
         raise ValidationError(
             {"witness": ["Choose a nurse, prescriber or admin of this clinic as the witness."]}
         )
-    if not password or not member.user.check_password(password):
-        with transaction.atomic():
-            record(
-                Action.DENIED,
-                actor=actor,
-                outcome=Outcome.DENIED,
-                object_type="controlled.witness",
-                object_id=chosen,
-                detail={"reason": "witness password did not match"},
-            )
-        raise ValidationError(
-            {
-                "witness_password": [
-                    f"That is not {member.user.full_name}'s password; ask them to type it again."
-                ]
-            }
+    witness = member.user
+    with transaction.atomic():
+        # One check at a time for these two people (rows locked in a fixed order), so
+        # guesses sent in parallel cannot all pass the count before any is written.
+        people = User.objects.select_for_update().filter(pk__in=[actor.user.pk, witness.pk])
+        list(people.order_by("pk").values_list("pk", flat=True))
+        now = timezone.now()
+        refusal = _throttled(actor, witness, now)
+        if refusal is None:
+            if password and witness.check_password(password):
+                WitnessPasswordFailure.objects.filter(witness=witness).delete()
+                return witness
+            refusal = _wrong_password(actor, witness, now)
+    # Raised once the transaction has committed, so the count and its audit rows stay.
+    raise ValidationError(refusal)
+
+
+def _counting(now: dt.datetime) -> Any:
+    """Wrong witness passwords that still count: those within the sign-in cool-off."""
+    cool_off = get_cool_off()
+    failures = WitnessPasswordFailure.objects.all()
+    return failures.filter(failed_at__gt=now - cool_off) if cool_off else failures
+
+
+def _wait(failures: Any, now: dt.datetime) -> str | None:
+    """None below the sign-in failure limit; else how long until below it ("" if no end)."""
+    limit = get_failure_limit(None, {})
+    times = list(failures.order_by("-failed_at").values_list("failed_at", flat=True)[:limit])
+    if len(times) < limit:
+        return None
+    cool_off = get_cool_off()
+    if not cool_off:
+        return ""
+    minutes = max(1, math.ceil((times[-1] + cool_off - now).total_seconds() / 60))
+    return f"{minutes} minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def _lock_message(witness: Any, wait: str) -> str:
+    name = witness.full_name
+    then = f", or wait {wait}" if wait else ""
+    return f"Too many wrong witness passwords for {name}; {name} must sign in to unlock{then}."
+
+
+def _throttled(actor: Actor, witness: Any, now: dt.datetime) -> dict[str, list[str]] | None:
+    """The refusal, audited as a lockout, if the witness or the asker is at the limit."""
+    counting = _counting(now)
+    wait = _wait(counting.filter(witness=witness), now)
+    if wait is not None:
+        locked, refusal = "witness", {"witness": [_lock_message(witness, wait)]}
+    else:
+        wait = _wait(counting.filter(actor=actor.user), now)
+        if wait is None:
+            return None
+        then = (
+            f"wait {wait} before asking a witness again"
+            if wait
+            else "the colleagues you named must sign in first"
         )
-    return member.user
+        locked, refusal = (
+            "asker",
+            {"witness_password": [f"You have typed too many wrong witness passwords; {then}."]},
+        )
+    record(
+        Action.LOCKOUT,
+        actor=actor,
+        outcome=Outcome.DENIED,
+        object_type="controlled.witness",
+        object_id=witness.pk,
+        detail={"reason": "too many wrong witness passwords", "locked": locked},
+    )
+    return refusal
+
+
+def _wrong_password(actor: Actor, witness: Any, now: dt.datetime) -> dict[str, list[str]]:
+    """Count the failure, audit it, and say so (or that the witness is now locked)."""
+    cool_off = get_cool_off()
+    if cool_off:
+        WitnessPasswordFailure.objects.filter(failed_at__lte=now - cool_off).delete()
+    WitnessPasswordFailure.objects.create(witness=witness, actor=actor.user, failed_at=now)
+    mine = _counting(now).filter(witness=witness)
+    record(
+        Action.DENIED,
+        actor=actor,
+        outcome=Outcome.DENIED,
+        object_type="controlled.witness",
+        object_id=witness.pk,
+        detail={"reason": "witness password did not match", "failures": mine.count()},
+    )
+    wrong = f"That is not {witness.full_name}'s password"
+    wait = _wait(mine, now)
+    if wait is None:
+        return {"witness_password": [f"{wrong}; ask them to type it again."]}
+    return {"witness_password": [f"{wrong}."], "witness": [_lock_message(witness, wait)]}
 
 
 def stock_receive(
