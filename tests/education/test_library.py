@@ -77,3 +77,17 @@ def test_the_library_costs_a_constant_number_of_queries(world: Any, client_for: 
     with CaptureQueriesContext(connection) as more:
         client.get("/portal/learn/")
     assert len(more) == len(few)
+
+
+def test_a_page_with_its_own_crisis_section_does_not_repeat_it_in_the_footer(
+    world: Any, client_for: Any
+) -> None:
+    world.cedar.crisis_line_text = "Call the Cedar Grove crisis line 555-0199."
+    world.cedar.save()
+    patient = client_for("patient")
+    home = patient.get("/portal/").content.decode()
+    assert home.count("Call the Cedar Grove crisis line 555-0199.") == 1
+    assert "crisis-footer" not in home
+    journal = patient.get("/portal/journal/")
+    assert journal.status_code == 200
+    assert "crisis-footer" in journal.content.decode()  # pages without their own still carry it
