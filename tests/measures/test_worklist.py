@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from kapcare.measures.selectors import dosing_sessions_completed, off_track_patients, worklist
-from tests.measures.helpers import assign, phq9, phq9_total, submit
+from kapcare.measures.selectors import off_track_patients, worklist
+from tests.measures.helpers import assign, dosed_sessions, phq9, phq9_total, submit
 
 
 def test_open_alerts_come_first_high_priority_before_lower(world: Any, client_for: Any) -> None:
@@ -47,35 +47,28 @@ def test_only_discharged_dosing_sessions_count(world: Any) -> None:
         appointment = dosing_appointment(world, world.jordan, plan, hours=-24 * days_ago)
         return session_open(actor=actor_of(world, "nurse"), appointment=appointment)
 
-    assert dosing_sessions_completed([world.jordan.pk, world.sam.pk]) == {
-        world.jordan.pk: 0,
-        world.sam.pk: 0,
-    }
+    submit(world, phq9_total(18), when=timezone.now() - dt.timedelta(weeks=6))
+    submit(world, phq9_total(17))
+    assert off_track_patients(world.cedar, after_sessions=1).rows == []  # no session yet
     for days_ago in (1, 3, 5, 7):
         force_state(a_session(days_ago), "discharged")
     force_state(a_session(9), "recovery")
-    assert dosing_sessions_completed([world.jordan.pk, world.sam.pk]) == {
-        world.jordan.pk: 4,
-        world.sam.pk: 0,
-    }
-    submit(world, phq9_total(18), when=timezone.now() - dt.timedelta(weeks=6))
-    submit(world, phq9_total(17))
-    (found,), checked = off_track_patients(world.cedar, after_sessions=4)
-    assert found.patient == world.jordan
-    assert checked == 1  # Jordan is the one patient in active treatment
+    found = off_track_patients(world.cedar, after_sessions=4)
+    (row,) = found.rows
+    assert (row.patient, row.sessions) == (world.jordan, 4)
+    assert found.checked_patients == 1  # Jordan is the one patient in active treatment
+    assert off_track_patients(world.cedar, after_sessions=5).rows == []  # recovery is not done
 
 
-def test_the_off_track_rule_once_sessions_are_counted(world: Any, monkeypatch: Any) -> None:
-    from kapcare.measures import selectors
-
-    monkeypatch.setattr(selectors, "dosing_sessions_completed", lambda ids: dict.fromkeys(ids, 4))
+def test_the_off_track_rule_once_sessions_are_counted(world: Any) -> None:
+    dosed_sessions(world, 35, 28, 21, 14)
     submit(world, phq9_total(18), when=timezone.now() - dt.timedelta(weeks=6))
     submit(world, phq9_total(15))  # -3: not a meaningful improvement
-    (found,), _ = off_track_patients(world.cedar, after_sessions=4)
+    (found,) = off_track_patients(world.cedar, after_sessions=4).rows
     assert (found.patient, found.baseline, found.latest) == (world.jordan, 18, 15)
     submit(world, phq9_total(12))  # -6 from baseline: meaningful
-    assert off_track_patients(world.cedar, after_sessions=4)[0] == []
-    assert off_track_patients(world.cedar, after_sessions=5)[0] == []
+    assert off_track_patients(world.cedar, after_sessions=4).rows == []
+    assert off_track_patients(world.cedar, after_sessions=5).rows == []
 
 
 def test_overdue_means_past_the_due_date_by_the_given_clock(world: Any) -> None:

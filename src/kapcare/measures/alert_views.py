@@ -18,6 +18,7 @@ from kapcare.measures import alerts as alert_services
 from kapcare.measures.access import alerts_for, alerts_on_my_patients, get_alert
 from kapcare.measures.forms import AcknowledgeForm, MeasuresSettingsForm
 from kapcare.measures.models import AlertStatus, MeasuresSettings
+from kapcare.measures.paging import requested_page
 from kapcare.measures.selectors import settings_for, worklist
 
 #: how many acknowledged alerts the inbox shows below the open ones
@@ -80,7 +81,8 @@ def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
 def needs_attention(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     now = timezone.now()
-    work = worklist(actor.clinic, now)
+    page, problem = requested_page(request.GET.get("off_track_page"), field="off_track_page")
+    work = worklist(actor.clinic, now, off_track_page=page)
     record(
         Action.LIST,
         actor=actor,
@@ -88,7 +90,8 @@ def needs_attention(request: HttpRequest) -> HttpResponse:
         detail={
             "alerts": [a.pk for a in work.alerts],
             "overdue": [a.pk for a in work.overdue],
-            "off_track": [o.patient.pk for o in work.off_track],
+            "off_track": [o.patient.pk for o in work.off_track.rows],
+            "off_track_page": work.off_track.page.number,
         },
     )
     return render(
@@ -96,6 +99,7 @@ def needs_attention(request: HttpRequest) -> HttpResponse:
         "measures/worklist.html",
         {
             "work": work,
+            "off_track_notice": problem or work.off_track.notice,
             "now": now,
             "form": AcknowledgeForm(),
             "can_acknowledge": has_perm(actor, Perm.ALERT_ACKNOWLEDGE),

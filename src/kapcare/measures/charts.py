@@ -74,6 +74,8 @@ class Trajectory:
     baseline_y: float | None
     y_label: str
     doses: list[DoseMarker]
+    #: says so when scores between the baseline and the latest ones are not drawn
+    omitted_note: str = ""
 
     @property
     def plot_width(self) -> int:
@@ -90,15 +92,19 @@ def trajectory(
     *,
     zone: ZoneInfo,
     doses: Sequence[tuple[dt.datetime, int | None]] = (),
+    total: int | None = None,
 ) -> Trajectory | None:
     """Geometry of the score over time; None when the instrument has no total or no scores.
 
-    ``doses`` are the patient's dosing sessions (when the dose started, dose number):
-    the time axis covers them too, so sessions after the latest score still show.
+    ``responses`` may be the baseline and only the latest of ``total`` scores: the scores
+    between are then not drawn, the line does not bridge the gap, and the description
+    says so. ``doses`` are the patient's dosing sessions (when the dose started, dose
+    number): the time axis covers them too, so sessions after the latest score still show.
     """
     scored = [r for r in responses if r.score is not None]
     if definition.total_range is None or not scored:
         return None
+    omitted = max(0, (total or 0) - len(scored))
     low, high = definition.total_range
     plot_right = WIDTH - RIGHT
     plot_bottom = HEIGHT - BOTTOM
@@ -137,11 +143,25 @@ def trajectory(
         y_ticks.append(Tick(y_of(high), str(high)))
     x_ticks = _x_ticks(scored, x_of, day)
     first, last = scored[0], scored[-1]
-    description = (
-        f"{len(scored)} score{'s' if len(scored) != 1 else ''} from {day(first.answered_at)} "
-        f"to {day(last.answered_at)}: baseline {_number(first.score)}, latest {_number(last.score)}"
-        f" (range {low}–{high}, higher means more symptoms)."
-    )
+    omitted_note = ""
+    if omitted:
+        recent = scored[1:]
+        omitted_note = (
+            f"Showing the baseline and the latest {len(recent)} of {len(scored) + omitted} "
+            f"scores; the {omitted} between {day(first.answered_at)} and "
+            f"{day(recent[0].answered_at)} are not drawn."
+        )
+        description = (
+            f"{omitted_note} Baseline {_number(first.score)} on {day(first.answered_at)}, "
+            f"latest {_number(last.score)} on {day(last.answered_at)}"
+        )
+    else:
+        description = (
+            f"{len(scored)} score{'s' if len(scored) != 1 else ''} from "
+            f"{day(first.answered_at)} to {day(last.answered_at)}: baseline "
+            f"{_number(first.score)}, latest {_number(last.score)}"
+        )
+    description += f" (range {low}–{high}, higher means more symptoms)."
     markers = _dose_markers(doses, x_of, day)
     if markers:
         description += (
@@ -159,13 +179,15 @@ def trajectory(
         top=TOP,
         bottom=plot_bottom,
         points=points,
-        line=" ".join(f"{p.x},{p.y}" for p in points),
+        # across omitted scores a line would show a trend nobody measured
+        line=" ".join(f"{p.x},{p.y}" for p in (points[1:] if omitted else points)),
         bands=bands,
         y_ticks=y_ticks,
         x_ticks=x_ticks,
         baseline_y=points[0].y if len(points) > 1 else None,
         y_label=f"{definition.abbreviation} total",
         doses=markers,
+        omitted_note=omitted_note,
     )
 
 

@@ -25,7 +25,7 @@ from kapcare.measures.models import (
     AssignmentStatus,
     QuestionnaireResponse,
 )
-from kapcare.measures.selectors import current_responses, dose_times, settings_for
+from kapcare.measures.selectors import bounded_history, dose_times, settings_for
 from kapcare.measures.summaries import summarise
 
 
@@ -177,11 +177,10 @@ def progress(request: HttpRequest) -> HttpResponse:
     enabled = settings_for(patient.clinic).patients_see_progress
     summaries = []
     if enabled:
-        responses = current_responses(QuestionnaireResponse.objects.filter(patient=patient))
         summaries = [
             s
             for s in summarise(
-                list(responses.order_by("answered_at", "id")),
+                bounded_history(patient),  # the charts only: no list of answers here
                 zone=ZoneInfo(patient.clinic.time_zone),
                 doses=dose_times(patient),
             )

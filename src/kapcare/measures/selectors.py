@@ -7,16 +7,32 @@ the measures tab and the worklist tests assert it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import functools
+import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Least, Round, RowNumber
 
 from kapcare.accounts.models import Clinic
 from kapcare.clinical.instruments import get_definition
 from kapcare.clinical.instruments.model import Scoring
-from kapcare.clinical.outcomes import OUTCOME_DEFINITIONS
 from kapcare.measures.models import (
     Assignment,
     AssignmentStatus,
@@ -24,6 +40,7 @@ from kapcare.measures.models import (
     QuestionnaireResponse,
     SafetyAlert,
 )
+from kapcare.measures.paging import Page, page_within
 from kapcare.measures.scoring import change_since_baseline
 from kapcare.patients.models import Patient, Status
 
@@ -85,6 +102,104 @@ def responses_of(patient: Patient) -> QuerySet[QuestionnaireResponse]:
     )
 
 
+# A patient's scores, bounded ------------------------------------------------------
+
+#: scores drawn per instrument besides the baseline. A count rather than a time window,
+#: because only a count bounds the work: a daily schedule puts 365 scores in twelve
+#: months. 52 is a year of weekly scores and keeps points ~9 px apart on the chart.
+CHART_POINTS = 52
+#: responses listed per instrument and page on the Measures tab, newest first
+HISTORY_PAGE_SIZE = 10
+
+
+@dataclass(frozen=True)
+class InstrumentHistory:
+    """What the measures pages read of one instrument: a fixed number of rows at most."""
+
+    instrument: str
+    #: current responses, oldest first: the baseline and the latest ``CHART_POINTS``
+    charted: list[QuestionnaireResponse]
+    #: every current response of the instrument, drawn or not
+    current_count: int
+    #: one page of every response (corrected ones too), newest first, each with ``superseded``
+    listed: list[QuestionnaireResponse]
+    #: which page ``listed`` is, out of every response
+    page: Page
+
+
+def bounded_history(
+    patient: Patient, *, pages: Mapping[str, int] | None = None
+) -> dict[str, InstrumentHistory]:
+    """Per instrument: the responses to draw and one page of them to list.
+
+    One query whatever the length of the history: window functions rank each
+    instrument's responses in SQL and only the rows drawn or listed come back.
+    ``pages`` asks for a page of the list by instrument (page 1 when absent; past the
+    end gives the last); None lists nothing, for pages that only draw the charts.
+    """
+    newest_first = [F("answered_at").desc(), F("id").desc()]
+    by_currency = [F("instrument"), F("superseded")]  # current and corrected apart
+    rows = (
+        QuestionnaireResponse.objects.filter(patient=patient, clinic_id=patient.clinic_id)
+        .annotate(superseded=_superseded())
+        .annotate(
+            current_rank=Window(RowNumber(), partition_by=by_currency, order_by=newest_first),
+            current_count=Window(Count("id"), partition_by=by_currency),
+        )
+        .select_related("entered_by")
+        .order_by("answered_at", "id")
+    )
+    wanted = Q(superseded=False) & (
+        Q(current_rank__lte=CHART_POINTS) | Q(current_rank=F("current_count"))
+    )
+    if pages is not None:
+        size = HISTORY_PAGE_SIZE
+        asked = [
+            When(instrument=key, then=Value((n - 1) * size)) for key, n in pages.items() if n > 1
+        ]
+        rows = rows.annotate(
+            listed_rank=Window(RowNumber(), partition_by=[F("instrument")], order_by=newest_first),
+            listed_count=Window(Count("id"), partition_by=[F("instrument")]),
+            # the asked page's first rank, or the last page's when the list is shorter
+            list_start=Least(
+                Case(*asked, default=Value(0), output_field=IntegerField()),
+                (F("listed_count") - 1) / size * size,
+            ),
+        )
+        wanted |= Q(listed_rank__gt=F("list_start"), listed_rank__lte=F("list_start") + size)
+
+    found: dict[str, list[Any]] = {}
+    for row in rows.filter(wanted):
+        found.setdefault(row.instrument, []).append(row)
+    return {
+        key: _history(key, found_rows, listing=pages is not None)
+        for key, found_rows in found.items()
+    }
+
+
+def _history(instrument: str, rows: list[Any], *, listing: bool) -> InstrumentHistory:
+    """Split one instrument's rows (oldest first) into the charted and the listed."""
+    charted = [
+        r
+        for r in rows
+        if not r.superseded
+        and (r.current_rank <= CHART_POINTS or r.current_rank == r.current_count)
+    ]
+    listed: list[Any] = []
+    page = Page(1, HISTORY_PAGE_SIZE, 0)
+    if listing:
+        start, size = rows[0].list_start, HISTORY_PAGE_SIZE
+        listed = [r for r in reversed(rows) if start < r.listed_rank <= start + size]
+        page = Page(start // size + 1, size, rows[0].listed_count)
+    return InstrumentHistory(
+        instrument=instrument,
+        charted=charted,
+        current_count=charted[0].current_count if charted else 0,
+        listed=listed,
+        page=page,
+    )
+
+
 def open_assignments_of(patient: Patient) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(
@@ -133,27 +248,25 @@ def open_alerts(clinic: Clinic) -> QuerySet[SafetyAlert]:
     )
 
 
-# Dosing sessions -----------------------------------------------------------------
+# Off track -----------------------------------------------------------------------
 
 
-def dosing_sessions_completed(patient_ids: Iterable[int]) -> dict[int, int]:
-    """How many dosing sessions each patient has completed (discharged), in one grouped query."""
-    from django.db.models import Count
+def _completed_dosing_sessions() -> Coalesce:
+    """How many dosing sessions the outer patient has completed (been discharged from).
 
+    A grouped subquery per patient, so candidates are chosen in SQL rather than by
+    reading every patient's count into Python.
+    """
     from kapcare.dosing.models import DosingSession
 
-    ids = list(patient_ids)
-    counts = dict.fromkeys(ids, 0)
-    if not ids:
-        return counts
     done = (
-        DosingSession.objects.filter(patient_id__in=ids, state="discharged")
+        DosingSession.objects.filter(patient_id=OuterRef("pk"), state="discharged")
+        .order_by()
         .values("patient_id")
         .annotate(n=Count("id"))
-        .values_list("patient_id", "n")
+        .values("n")
     )
-    counts.update(dict(done))
-    return counts
+    return Coalesce(Subquery(done, output_field=IntegerField()), 0)
 
 
 @dataclass(frozen=True)
@@ -166,42 +279,70 @@ class OffTrack:
 
 
 @dataclass(frozen=True)
-class Worklist:
-    alerts: list[SafetyAlert]
-    overdue: list[Assignment]
-    off_track: list[OffTrack]
-    off_track_after: int
-    checked_patients: int
+class OffTrackPage:
+    """One page of the off-track list, earliest baseline first, and the exact size of it all."""
+
+    rows: list[OffTrack]
+    page: Page
+    checked_patients: int  # patients in treatment the rule was applied to
+    notice: str = ""  # why this is not the page asked for ("" when it is)
 
     @property
-    def meaningful_points(self) -> int:
-        """The PHQ-9 change that counts as meaningful (the MCID), as the off-track rule uses."""
-        return OUTCOME_DEFINITIONS[OFF_TRACK_INSTRUMENT].meaningful_change.points
+    def total(self) -> int:
+        return self.page.count
 
 
+#: off-track patients listed per page of the worklist
+OFF_TRACK_PAGE_SIZE = 25
 #: statuses in which a patient is having dosing sessions
 IN_TREATMENT = (Status.ACTIVE, Status.MAINTENANCE)
 #: the instrument whose change decides "off track": the PHQ-9, the course's primary measure
 OFF_TRACK_INSTRUMENT = "phq9"
 
 
-def off_track_patients(clinic: Clinic, *, after_sessions: int) -> tuple[list[OffTrack], int]:
-    """Patients with at least ``after_sessions`` dosing sessions and no meaningful PHQ-9
-    improvement since baseline; also returns how many patients in treatment were checked."""
-    # Only ids here: loading every patient in treatment as a model grew with the clinic.
-    patient_ids = list(
-        Patient.objects.filter(clinic=clinic, status__in=IN_TREATMENT)
-        .order_by()  # no name sort: the ids only feed a lookup
-        .values_list("pk", flat=True)
-    )
-    sessions = dosing_sessions_completed(patient_ids)
-    wanted = [pk for pk in patient_ids if sessions.get(pk, 0) >= after_sessions]
-    if not wanted:
-        return [], len(patient_ids)
+@functools.cache
+def smallest_meaningful_improvement(instrument: str) -> int:
+    """The smallest drop in a whole-number total that the outcome rule calls meaningful.
 
-    # Only the first and the latest score matter: read them per patient in SQL (the
-    # response index serves both), not every response of every candidate.
-    def score_at(order: tuple[str, ...], column: str) -> Any:
+    Read from ``change_since_baseline`` itself rather than copied, so the SQL filter of
+    the off-track list cannot drift from the rule. Every pair of totals in the
+    instrument's range is classified once, which also proves that the rule is a
+    threshold on the drop alone; otherwise no single SQL comparison could stand for it.
+    """
+    definition = get_definition(instrument)
+    if definition.scoring is not Scoring.SUM or definition.total_range is None:
+        raise ValueError(
+            f"instrument: {instrument!r} has no whole-number total; "
+            "the off-track rule needs a summed score"
+        )
+    low, high = definition.total_range
+    totals = range(low, high + 1)
+    judged = {}
+    for baseline, current in itertools.product(totals, totals):
+        change = change_since_baseline(instrument, baseline, current)
+        judged[baseline, current] = change is not None and change.meaningful_improvement
+    drops = [baseline - current for (baseline, current), yes in judged.items() if yes]
+    if not drops:
+        raise ValueError(f"instrument: no change of the {instrument!r} total is meaningful")
+    threshold = min(drops)
+    for (baseline, current), yes in judged.items():
+        if yes != (baseline - current >= threshold):
+            raise ValueError(
+                f"instrument: {instrument!r} meaningful improvement is not a drop of "
+                f"{threshold} or more (baseline {baseline}, current {current})"
+            )
+    return threshold
+
+
+def _judged_patients(clinic: Clinic, *, after_sessions: int) -> tuple[QuerySet[Any], Q]:
+    """The clinic's patients in treatment with what the rule needs, and the off-track test.
+
+    Only the first and the latest current PHQ-9 matter: each is read per patient in SQL
+    (the response index serves both), never every response of every patient. The
+    sessions test comes first so that the scores are only looked up for candidates.
+    """
+
+    def score_at(order: tuple[str, ...], column: str) -> Subquery:
         current = current_responses(
             QuestionnaireResponse.objects.filter(
                 patient_id=OuterRef("pk"), instrument=OFF_TRACK_INSTRUMENT
@@ -210,51 +351,78 @@ def off_track_patients(clinic: Clinic, *, after_sessions: int) -> tuple[list[Off
         return Subquery(current.order_by(*order).values(column)[:1])
 
     first, last = ("answered_at", "id"), ("-answered_at", "-id")
-    candidates = Patient.objects.filter(pk__in=wanted).annotate(
+    patients = Patient.objects.filter(clinic=clinic, status__in=IN_TREATMENT).alias(
+        sessions=_completed_dosing_sessions(),
         first_id=score_at(first, "id"),
         first_at=score_at(first, "answered_at"),
         baseline_total=score_at(first, "total"),
         latest_id=score_at(last, "id"),
         latest_total=score_at(last, "total"),
+        # a sum's stored total is whole; Round mirrors QuestionnaireResponse.score
+        improvement=Round(F("baseline_total")) - Round(F("latest_total")),
     )
-    definition = get_definition(OFF_TRACK_INSTRUMENT)
-
-    def score(total: float | None) -> int | float | None:
-        if total is None or definition.scoring is not Scoring.SUM:
-            return total
-        return round(total)
-
-    found = []
-    ordered = sorted(
-        (p for p in candidates if p.first_id is not None and p.first_id != p.latest_id),
-        key=lambda p: (p.first_at, p.first_id),
+    off_track = (
+        Q(sessions__gte=after_sessions)
+        & ~Q(first_id=F("latest_id"))  # a baseline and at least one later score
+        # NULL without scores, so never true: the rule has no answer then
+        & Q(improvement__lt=smallest_meaningful_improvement(OFF_TRACK_INSTRUMENT))
     )
-    for patient in ordered:
-        baseline, latest = score(patient.baseline_total), score(patient.latest_total)
-        if baseline is None or latest is None:
-            continue
-        change = change_since_baseline(OFF_TRACK_INSTRUMENT, baseline, latest)
-        if change is not None and not change.meaningful_improvement:
-            found.append(
-                OffTrack(
-                    patient=patient,
-                    sessions=sessions[patient.pk],
-                    instrument=OFF_TRACK_INSTRUMENT,
-                    baseline=baseline,
-                    latest=latest,
-                )
-            )
-    return found, len(patient_ids)
+    return patients, off_track
 
 
-def worklist(clinic: Clinic, now: dt.datetime) -> Worklist:
-    """The clinic's "Needs attention" list: alerts, then overdue questionnaires, then off track."""
+def off_track_patients(
+    clinic: Clinic, *, after_sessions: int, page: int = 1, per_page: int = OFF_TRACK_PAGE_SIZE
+) -> OffTrackPage:
+    """Page ``page`` of the patients with at least ``after_sessions`` completed dosing
+    sessions and no meaningful PHQ-9 improvement since baseline, earliest baseline first.
+
+    Two queries whatever the size of the clinic: the exact counts, then the page. A
+    ``page`` past the end gives the last page, with a notice saying so.
+    """
+    patients, off_track = _judged_patients(clinic, after_sessions=after_sessions)
+    counts = patients.annotate(
+        judged_off_track=Case(When(off_track, then=1), default=0, output_field=IntegerField())
+    ).aggregate(checked=Count("pk"), off_track=Coalesce(Sum("judged_off_track"), 0))
+    shown, notice = page_within(page, size=per_page, count=counts["off_track"])
+    found = (
+        patients.filter(off_track)
+        .order_by("first_at", "first_id")
+        .annotate(completed=F("sessions"), baseline=F("baseline_total"), latest=F("latest_total"))
+    )
+    rows = [
+        OffTrack(
+            patient=patient,
+            sessions=patient.completed,
+            instrument=OFF_TRACK_INSTRUMENT,
+            # whole, as QuestionnaireResponse.score gives a sum (the threshold needs one)
+            baseline=round(patient.baseline),
+            latest=round(patient.latest),
+        )
+        for patient in found[shown.offset : shown.offset + per_page]
+    ]
+    return OffTrackPage(rows=rows, page=shown, checked_patients=counts["checked"], notice=notice)
+
+
+@dataclass(frozen=True)
+class Worklist:
+    alerts: list[SafetyAlert]
+    overdue: list[Assignment]
+    off_track: OffTrackPage
+    off_track_after: int
+
+    @property
+    def meaningful_points(self) -> int:
+        """The PHQ-9 change that counts as meaningful (the MCID), as the off-track rule uses."""
+        return smallest_meaningful_improvement(OFF_TRACK_INSTRUMENT)
+
+
+def worklist(clinic: Clinic, now: dt.datetime, *, off_track_page: int = 1) -> Worklist:
+    """The clinic's "Needs attention" list: alerts, then overdue questionnaires, then one
+    page of the patients off track."""
     after = settings_for(clinic).off_track_after_sessions
-    off_track, checked = off_track_patients(clinic, after_sessions=after)
     return Worklist(
         alerts=list(open_alerts(clinic)),
         overdue=list(overdue_assignments(clinic, now)),
-        off_track=off_track,
+        off_track=off_track_patients(clinic, after_sessions=after, page=off_track_page),
         off_track_after=after,
-        checked_patients=checked,
     )

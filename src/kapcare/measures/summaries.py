@@ -8,7 +8,7 @@ Every judgement (response, remission, meaningful change) comes from
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,7 +19,9 @@ from kapcare.clinical.instruments.sources import SOURCES
 from kapcare.clinical.outcomes import OUTCOME_DEFINITIONS, Change
 from kapcare.measures.charts import Trajectory, trajectory
 from kapcare.measures.models import QuestionnaireResponse
+from kapcare.measures.paging import Page
 from kapcare.measures.scoring import change_since_baseline
+from kapcare.measures.selectors import InstrumentHistory
 
 
 @dataclass(frozen=True)
@@ -39,13 +41,23 @@ class Badge:
 @dataclass(frozen=True)
 class InstrumentSummary:
     definition: InstrumentDefinition
-    responses: list[Any]  # every response, oldest first, each with ``superseded``
-    current: list[QuestionnaireResponse]
+    history: list[Any]  # one page of responses, newest first, each with ``superseded``
+    page: Page  # which page ``history`` is, out of every response
+    current_count: int  # responses no correction replaced, drawn or not
     baseline: QuestionnaireResponse | None
     latest: QuestionnaireResponse | None
     change: Change | None
     badges: list[Badge]
     chart: Trajectory | None
+
+    @property
+    def compare_choices(self) -> list[Any]:
+        """Responses offered for an item-by-item comparison, oldest first: this page's,
+        and the baseline wherever it is."""
+        choices = list(reversed(self.history))
+        if self.baseline is not None and all(r.pk != self.baseline.pk for r in choices):
+            choices.insert(0, self.baseline)
+        return choices
 
 
 def _sources(keys: Sequence[str]) -> list[Source]:
@@ -102,24 +114,23 @@ def outcome_badges(instrument: str, change: Change | None) -> list[Badge]:
 
 
 def summarise(
-    responses: Sequence[Any],
+    histories: Mapping[str, InstrumentHistory],
     *,
     zone: ZoneInfo,
     doses: Sequence[tuple[dt.datetime, int | None]] = (),
 ) -> list[InstrumentSummary]:
     """One summary per instrument the patient has answered, in the registry's order.
 
-    ``doses`` (when each dosing session's dose started, its number) mark the charts.
+    ``histories`` hold a bounded part of each instrument's responses (see
+    ``selectors.bounded_history``): the baseline is always among them. ``doses`` (when
+    each dosing session's dose started, its number) mark the charts.
     """
-    by_instrument: dict[str, list[Any]] = {}
-    for response in responses:
-        by_instrument.setdefault(response.instrument, []).append(response)
     summaries = []
     for key, definition in DEFINITIONS.items():
-        rows = by_instrument.get(key)
-        if not rows:
+        history = histories.get(key)
+        if history is None:
             continue
-        current = [r for r in rows if not getattr(r, "superseded", False)]
+        current = history.charted
         baseline = current[0] if current else None
         latest = current[-1] if len(current) > 1 else None
         change = (
@@ -130,13 +141,16 @@ def summarise(
         summaries.append(
             InstrumentSummary(
                 definition=definition,
-                responses=rows,
-                current=current,
+                history=history.listed,
+                page=history.page,
+                current_count=history.current_count,
                 baseline=baseline,
                 latest=latest,
                 change=change,
                 badges=outcome_badges(key, change),
-                chart=trajectory(definition, current, zone=zone, doses=doses),
+                chart=trajectory(
+                    definition, current, zone=zone, doses=doses, total=history.current_count
+                ),
             )
         )
     return summaries

@@ -3,12 +3,13 @@ corrections, a response item by item, and the comparison of two responses."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,8 +30,9 @@ from kapcare.measures.forms import (
     read_answers,
 )
 from kapcare.measures.models import AssignmentStatus
-from kapcare.measures.selectors import alerts_of, dose_times, open_assignments_of, responses_of
-from kapcare.measures.summaries import answer_text, compare, summarise
+from kapcare.measures.paging import requested_page
+from kapcare.measures.selectors import alerts_of, bounded_history, dose_times, open_assignments_of
+from kapcare.measures.summaries import InstrumentSummary, answer_text, compare, summarise
 from kapcare.patients.views import chart_context, chart_queryset
 
 
@@ -59,16 +61,83 @@ def _tab(
 def measures_tab(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     patient = _patient(request, patient_id, Perm.PATIENT_CLINICAL)
-    return _tab(
-        request, patient, "measures/tab.html", _tab_context(actor, patient, AssignmentForm())
-    )
+    context = _tab_context(actor, patient, AssignmentForm(), request.GET)
+    return _tab(request, patient, "measures/tab.html", context)
 
 
-def _tab_context(actor: Any, patient: Any, form: AssignmentForm) -> dict[str, Any]:
+@dataclass(frozen=True)
+class HistoryNav:
+    """Links between the pages of one instrument's responses, and why a page was not shown."""
+
+    newer: str
+    older: str
+    notice: str
+
+
+def _history_param(instrument: str) -> str:
+    return f"{instrument}_page"
+
+
+def _history_navs(
+    summaries: list[InstrumentSummary],
+    query: QueryDict,
+    asked: dict[str, int],
+    problems: dict[str, str],
+) -> list[tuple[InstrumentSummary, HistoryNav]]:
+    """Each summary with links to its newer and older responses.
+
+    The links keep every other list on the page it shows (never on a page number that
+    was refused), and any other query parameter as it was.
+    """
+    kept = query.copy()
+    for key in DEFINITIONS:
+        kept.pop(_history_param(key), None)
+    for s in summaries:
+        if s.page.number > 1:
+            kept[_history_param(s.definition.key)] = str(s.page.number)
+
+    def link(instrument: str, number: int) -> str:
+        params = kept.copy()
+        params.pop(_history_param(instrument), None)
+        if number > 1:
+            params[_history_param(instrument)] = str(number)
+        return f"?{params.urlencode()}#inst-{instrument}-h"
+
+    sections = []
+    for s in summaries:
+        key, page = s.definition.key, s.page
+        notice = problems.get(key, "")
+        if page.number < asked[key]:
+            notice = (
+                f"{s.definition.abbreviation} answers: there is no page {asked[key]}; "
+                f"page {page.number}, the last, is shown."
+            )
+        nav = HistoryNav(
+            newer=link(key, page.previous_number) if page.has_previous else "",
+            older=link(key, page.next_number) if page.has_next else "",
+            notice=notice,
+        )
+        sections.append((s, nav))
+    return sections
+
+
+def _tab_context(
+    actor: Any, patient: Any, form: AssignmentForm, query: QueryDict | None = None
+) -> dict[str, Any]:
     now = timezone.now()
     zone = ZoneInfo(patient.clinic.time_zone)
+    query = query if query is not None else QueryDict()
+    asked: dict[str, int] = {}
+    problems: dict[str, str] = {}
+    for key in DEFINITIONS:
+        field = _history_param(key)
+        asked[key], problem = requested_page(query.get(field), field=field)
+        if problem:
+            problems[key] = problem
+    histories = bounded_history(patient, pages=asked)
+    summaries = summarise(histories, zone=zone, doses=dose_times(patient))
     return {
-        "summaries": summarise(list(responses_of(patient)), zone=zone, doses=dose_times(patient)),
+        "sections": _history_navs(summaries, query, asked, problems),
         "assignments": [(a, a.state_at(now)) for a in open_assignments_of(patient)],
         "alerts": list(alerts_of(patient)),
         "assign_form": form,
