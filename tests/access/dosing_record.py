@@ -97,7 +97,8 @@ ROUTES: dict[str, Route] = {
         data=lambda w: {"filed_on": "2020-01-01", "reference": "", "idempotency_key": "m"},
     ),
     "api:dosing_session_record": Route("GET", SESSION, kwargs=jordan_session),
-    # bodies are valid, so the policy (not the schema) decides who gets through
+    # bodies are valid, so the policy (not the schema) decides who gets through; no
+    # Idempotency-Key is sent, so those it lets through get 400 (counted as passing)
     "api:dosing_observation_create": _api(SESSION, data=lambda w: {"moaas": 4}),
     "api:dosing_intervention_create": _api(SESSION, data=lambda w: {"category": "reassurance"}),
     "api:dosing_adverse_event_create": _api(

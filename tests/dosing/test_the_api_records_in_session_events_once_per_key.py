@@ -1,21 +1,25 @@
-"""The in-session record through the API: each write replays its first answer for a repeated key."""
+"""The in-session record through the API: each write needs a key and replays its first answer."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from kapcare.audit.models import AuditEvent
+from kapcare.dosing.idempotency import MAX_KEY_LENGTH
 from kapcare.dosing.models import (
     Administration,
     AdverseEvent,
     AdverseEventFollowUp,
+    IdempotencyKey,
     InfusionEvent,
     Intervention,
     Observation,
     TherapistNote,
 )
+from tests.dosing.api.helpers import write
 from tests.dosing.record_helpers import running
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +30,8 @@ def base(session: Any) -> str:
 
 
 def post(client: Any, url: str, data: dict[str, Any], key: str | None = None) -> Any:
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
-    return client.post(url, data=json.dumps(data), content_type="application/json", **headers)
+    """POST JSON with an Idempotency-Key: a fresh one unless given; "" sends none."""
+    return write(client, url, data, key)
 
 
 AE = {
@@ -69,17 +73,86 @@ def test_a_retried_write_with_the_same_key_replays_the_first_answer(
     client = client_for(persona)
     first = post(client, f"{base(session)}/{path}", body, key="tablet-1")
     assert first.status_code == 201, first.content
+    assert "Idempotent-Replayed" not in first
+    audited = AuditEvent.objects.count()
     again = post(client, f"{base(session)}/{path}", body, key="tablet-1")
     assert again.status_code == 201
-    assert again.json() == first.json()
+    assert again.content == first.content
     assert again["Idempotent-Replayed"] == "true"
     assert model.objects.count() == 1
+    assert AuditEvent.objects.count() == audited
     changed = {**body, CHANGED[path]: "something else"}
     reused = post(client, f"{base(session)}/{path}", changed, key="tablet-1")
     assert reused.status_code == 422
     assert reused["Content-Type"] == "application/problem+json"
-    assert reused.json()["errors"][0]["field"] == "idempotency_key"
+    assert reused.json()["errors"][0]["field"] == "Idempotency-Key"
     assert model.objects.count() == 1
+    assert AuditEvent.objects.count() == audited
+
+
+def _event(nurse: Any, session: Any) -> str:
+    made = post(nurse, f"{base(session)}/adverse-events", AE)
+    assert made.status_code == 201, made.content
+    return f"{base(session)}/adverse-events/{made.json()['id']}/follow-ups"
+
+
+def _infusion(nurse: Any, session: Any) -> str:
+    given = Administration.objects.get(session=session)
+    return f"{base(session)}/administrations/{given.pk}/events"
+
+
+#: every write of the in-session record: where it goes, a valid body, the rows it would add
+WRITES: dict[str, tuple[Callable[[Any, Any], str], dict[str, Any], Any]] = {
+    "observation": (lambda nurse, s: f"{base(s)}/observations", {"moaas": 4}, Observation),
+    "intervention": (
+        lambda nurse, s: f"{base(s)}/interventions",
+        {"category": "reassurance"},
+        Intervention,
+    ),
+    "adverse event": (lambda nurse, s: f"{base(s)}/adverse-events", AE, AdverseEvent),
+    "follow-up": (_event, {"outcome": "resolved"}, AdverseEventFollowUp),
+    "therapist's note": (
+        lambda nurse, s: f"{base(s)}/therapist-notes",
+        {"text": "x"},
+        TherapistNote,
+    ),
+    "infusion pause": (_infusion, {"kind": "pause", "reason": "Nausea"}, InfusionEvent),
+}
+
+
+@pytest.mark.parametrize("name", list(WRITES))
+@pytest.mark.parametrize("key", ["", "k" * (MAX_KEY_LENGTH + 1)], ids=["missing", "too long"])
+def test_a_write_without_a_usable_key_is_refused_and_writes_nothing(
+    world: Any, client_for: Any, name: str, key: str
+) -> None:
+    session = running(world)
+    nurse = client_for("nurse")
+    where, body, model = WRITES[name]
+    url = where(nurse, session)
+    client = client_for("therapist") if model is TherapistNote else nurse
+    rows, audited, keys = (
+        model.objects.count(),
+        AuditEvent.objects.count(),
+        IdempotencyKey.objects.count(),
+    )
+
+    refused = post(client, url, body, key=key)
+
+    assert refused.status_code == 400, refused.content
+    assert refused["Content-Type"] == "application/problem+json"
+    problem = refused.json()
+    assert problem["title"] == "Idempotency key required"
+    assert f"Idempotency-Key header of 1 to {MAX_KEY_LENGTH} characters" in problem["detail"]
+    assert problem["errors"] == [
+        {"field": "Idempotency-Key", "message": f"is required, 1 to {MAX_KEY_LENGTH} characters"}
+    ]
+    assert model.objects.count() == rows
+    assert AuditEvent.objects.count() == audited
+    assert IdempotencyKey.objects.count() == keys
+    # the same write with a key goes through, once
+    made = post(client, url, body, key="retry-1")
+    assert made.status_code == 201, made.content
+    assert model.objects.count() == rows + 1
 
 
 def test_a_low_moaas_comes_back_with_its_alert_and_the_record_lists_it(

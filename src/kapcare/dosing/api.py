@@ -456,7 +456,7 @@ def _problem(
     return response
 
 
-def _write(
+def idempotent_write(
     request: HttpRequest,
     *,
     actor: Any,
@@ -465,7 +465,12 @@ def _write(
     status: int,
     run: Callable[[], tuple[type[Schema], dict[str, Any]]],
 ) -> HttpResponse:
-    """Run ``run`` once per idempotency key; a retry answers the stored first response."""
+    """Run ``run`` once per idempotency key; a retry answers the stored first response.
+
+    The one rule for every write of the dosing API (sessions and the in-session record):
+    the key is required, because a tablet may retry any write. ``scope`` names the
+    operation and its object; ``run`` returns the response schema and its data.
+    """
     key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
     if not key or len(key) > MAX_KEY_LENGTH:
         return _problem(
@@ -549,7 +554,7 @@ def _transition(
         moved.appointment = session.appointment
         return SessionOut, _session_out(moved)
 
-    return _write(
+    return idempotent_write(
         request, actor=actor, scope=f"{name}:{session.pk}", body=payload, status=200, run=run
     )
 
@@ -618,7 +623,7 @@ def open_session(request: HttpRequest, patient_id: int, appointment_id: int) -> 
         session.appointment = appointment
         return SessionOut, _session_out(session)
 
-    return _write(
+    return idempotent_write(
         request, actor=actor, scope=f"open:{appointment.pk}", body=None, status=200, run=run
     )
 
@@ -828,7 +833,7 @@ def record_vitals(
         reading = services.vitals_record(actor=actor, session=session, **payload.model_dump())
         return VitalsOut, _vitals_out(reading)
 
-    return _write(
+    return idempotent_write(
         request, actor=actor, scope=f"vitals:{session.pk}", body=payload, status=201, run=run
     )
 
@@ -857,7 +862,7 @@ def order_dose(
         )
         return OrderOut, _fields(order, OrderOut)
 
-    return _write(
+    return idempotent_write(
         request, actor=actor, scope=f"order:{session.pk}", body=payload, status=201, run=run
     )
 
@@ -886,7 +891,9 @@ def check_order(
         checked = administration.dose_order_check(actor=actor, order=order)
         return OrderOut, _fields(checked, OrderOut)
 
-    return _write(request, actor=actor, scope=f"check:{order.pk}", body=None, status=200, run=run)
+    return idempotent_write(
+        request, actor=actor, scope=f"check:{order.pk}", body=None, status=200, run=run
+    )
 
 
 @router.post(
@@ -916,7 +923,7 @@ def record_administration(
         )
         return AdministrationOut, _fields(given, AdministrationOut)
 
-    return _write(
+    return idempotent_write(
         request,
         actor=actor,
         scope=f"administration:{session.pk}",

@@ -2,29 +2,28 @@
 therapist's notes and infusion pauses and stops.
 
 Every operation passes ``authorize()`` and reaches the patient through
-``policy.get_patient``, audited as the console is. Every write accepts an
-``Idempotency-Key`` header: a retry with the same key and body gets the first
-answer again (marked ``Idempotent-Replayed: true``) and writes nothing; the
-same key with another body is refused.
+``policy.get_patient``, audited as the console is. Every write needs an
+``Idempotency-Key`` header, under the same rule as the rest of the dosing API
+(``kapcare.dosing.api.idempotent_write``): without one it is refused with 400; a
+retry with the same key and body gets the first answer again, byte for byte
+(marked ``Idempotent-Replayed: true``), and writes nothing; the same key with
+another body is refused with 422.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema
-from ninja import Status as Reply
 from pydantic import ConfigDict, Field
 
 from kapcare.accounts.policy import Perm, deny, get_patient
 from kapcare.api.access import authorize
 from kapcare.audit.models import Action
 from kapcare.dosing import console_record, infusion, observations
-from kapcare.dosing.idempotency import KeyReused, idempotent
+from kapcare.dosing.api import WRITE_EXTRA, idempotent_write
 from kapcare.dosing.models import (
     Administration,
     AdverseEvent,
@@ -209,31 +208,6 @@ def _out(obj: Any, schema: type[Schema]) -> dict[str, Any]:
     return data
 
 
-def _write(
-    request: HttpRequest,
-    response: HttpResponse,
-    endpoint: str,
-    body: Any,
-    run: Callable[[], dict[str, Any]],
-) -> Reply[dict[str, Any]]:
-    key = request.headers.get("Idempotency-Key")
-    if key is None:
-        return Reply(201, run())
-    try:
-        result, replayed = idempotent(
-            actor=request.actor,  # type: ignore[attr-defined]
-            key=key,
-            endpoint=endpoint,
-            body=body,
-            run=run,
-        )
-    except KeyReused as reused:
-        raise ValidationError({"idempotency_key": [str(reused).partition(": ")[2]]}) from None
-    if replayed:
-        response["Idempotent-Replayed"] = "true"
-    return Reply(201, result)
-
-
 @router.get(
     "/patients/{patient_id}/sessions/{session_id}/record",
     response=RecordOut,
@@ -263,25 +237,30 @@ def _outcome_key(event: AdverseEvent) -> str:
     response={201: ObservationOut},
     url_name="dosing_observation_create",
     summary="Record an observation (MOAA/S, clinician ratings, side effects)",
+    openapi_extra=WRITE_EXTRA,
 )
 def create_observation(
     request: HttpRequest,
-    response: HttpResponse,
     patient_id: int,
     session_id: int,
     payload: ObservationIn,
-) -> Reply[dict[str, Any]]:
+) -> HttpResponse:
     actor = authorize(request, Perm.SESSION_RUN)
     session = _session(actor, patient_id, session_id, Perm.SESSION_RUN, None)
 
-    def run() -> dict[str, Any]:
+    def run() -> tuple[type[Schema], dict[str, Any]]:
         made: Observation = observations.observation_record(
             actor=actor, session=session, **payload.model_dump()
         )
-        return _out(made, ObservationOut)
+        return ObservationOut, _out(made, ObservationOut)
 
-    return _write(
-        request, response, f"api:observation:{session.pk}", payload.model_dump(mode="json"), run
+    return idempotent_write(
+        request,
+        actor=actor,
+        scope=f"observation:{session.pk}",
+        body=payload,
+        status=201,
+        run=run,
     )
 
 
@@ -290,25 +269,30 @@ def create_observation(
     response={201: InterventionOut},
     url_name="dosing_intervention_create",
     summary="Record an intervention (a medicine such as an antiemetic, or reassurance, music…)",
+    openapi_extra=WRITE_EXTRA,
 )
 def create_intervention(
     request: HttpRequest,
-    response: HttpResponse,
     patient_id: int,
     session_id: int,
     payload: InterventionIn,
-) -> Reply[dict[str, Any]]:
+) -> HttpResponse:
     actor = authorize(request, Perm.SESSION_RUN)
     session = _session(actor, patient_id, session_id, Perm.SESSION_RUN, None)
 
-    def run() -> dict[str, Any]:
+    def run() -> tuple[type[Schema], dict[str, Any]]:
         made: Intervention = observations.intervention_record(
             actor=actor, session=session, **payload.model_dump()
         )
-        return _out(made, InterventionOut)
+        return InterventionOut, _out(made, InterventionOut)
 
-    return _write(
-        request, response, f"api:intervention:{session.pk}", payload.model_dump(mode="json"), run
+    return idempotent_write(
+        request,
+        actor=actor,
+        scope=f"intervention:{session.pk}",
+        body=payload,
+        status=201,
+        run=run,
     )
 
 
@@ -317,25 +301,30 @@ def create_intervention(
     response={201: AdverseEventOut},
     url_name="dosing_adverse_event_create",
     summary="Record an adverse event with its severity, action taken and outcome",
+    openapi_extra=WRITE_EXTRA,
 )
 def create_adverse_event(
     request: HttpRequest,
-    response: HttpResponse,
     patient_id: int,
     session_id: int,
     payload: AdverseEventIn,
-) -> Reply[dict[str, Any]]:
+) -> HttpResponse:
     actor = authorize(request, Perm.SESSION_RUN)
     session = _session(actor, patient_id, session_id, Perm.SESSION_RUN, None)
 
-    def run() -> dict[str, Any]:
+    def run() -> tuple[type[Schema], dict[str, Any]]:
         made = observations.adverse_event_record(
             actor=actor, session=session, **payload.model_dump()
         )
-        return _out(made, AdverseEventOut)
+        return AdverseEventOut, _out(made, AdverseEventOut)
 
-    return _write(
-        request, response, f"api:adverse_event:{session.pk}", payload.model_dump(mode="json"), run
+    return idempotent_write(
+        request,
+        actor=actor,
+        scope=f"adverse_event:{session.pk}",
+        body=payload,
+        status=201,
+        run=run,
     )
 
 
@@ -344,15 +333,15 @@ def create_adverse_event(
     response={201: FollowUpOut},
     url_name="dosing_adverse_event_follow_up",
     summary="Record a later outcome of an adverse event",
+    openapi_extra=WRITE_EXTRA,
 )
 def create_follow_up(
     request: HttpRequest,
-    response: HttpResponse,
     patient_id: int,
     session_id: int,
     event_id: int,
     payload: FollowUpIn,
-) -> Reply[dict[str, Any]]:
+) -> HttpResponse:
     actor = authorize(request, Perm.SESSION_RUN)
     session = _session(actor, patient_id, session_id, Perm.SESSION_RUN, None)
     event = AdverseEvent.objects.filter(session=session, pk=event_id).first()
@@ -361,14 +350,19 @@ def create_follow_up(
         raise Http404("No such adverse event")
     event.session = session
 
-    def run() -> dict[str, Any]:
+    def run() -> tuple[type[Schema], dict[str, Any]]:
         made = observations.adverse_event_follow_up(
             actor=actor, event=event, **payload.model_dump()
         )
-        return _out(made, FollowUpOut)
+        return FollowUpOut, _out(made, FollowUpOut)
 
-    return _write(
-        request, response, f"api:follow_up:{event.pk}", payload.model_dump(mode="json"), run
+    return idempotent_write(
+        request,
+        actor=actor,
+        scope=f"follow_up:{event.pk}",
+        body=payload,
+        status=201,
+        run=run,
     )
 
 
@@ -377,25 +371,30 @@ def create_follow_up(
     response={201: TherapistNoteOut},
     url_name="dosing_therapist_note_create",
     summary="The therapist's in-session note (guidance used and what happened)",
+    openapi_extra=WRITE_EXTRA,
 )
 def create_therapist_note(
     request: HttpRequest,
-    response: HttpResponse,
     patient_id: int,
     session_id: int,
     payload: TherapistNoteIn,
-) -> Reply[dict[str, Any]]:
+) -> HttpResponse:
     actor = authorize(request, Perm.THERAPY_NOTE_WRITE)
     session = _session(actor, patient_id, session_id, Perm.THERAPY_NOTE_WRITE, None)
 
-    def run() -> dict[str, Any]:
+    def run() -> tuple[type[Schema], dict[str, Any]]:
         made: TherapistNote = observations.therapist_note_write(
             actor=actor, session=session, **payload.model_dump()
         )
-        return _out(made, TherapistNoteOut)
+        return TherapistNoteOut, _out(made, TherapistNoteOut)
 
-    return _write(
-        request, response, f"api:therapist_note:{session.pk}", payload.model_dump(mode="json"), run
+    return idempotent_write(
+        request,
+        actor=actor,
+        scope=f"therapist_note:{session.pk}",
+        body=payload,
+        status=201,
+        run=run,
     )
 
 
@@ -404,15 +403,15 @@ def create_therapist_note(
     response={201: InfusionEventOut},
     url_name="dosing_infusion_event_create",
     summary="Pause, resume or stop an infusion with a reason; a stop records the dose given",
+    openapi_extra=WRITE_EXTRA,
 )
 def create_infusion_event(
     request: HttpRequest,
-    response: HttpResponse,
     patient_id: int,
     session_id: int,
     administration_id: int,
     payload: InfusionEventIn,
-) -> Reply[dict[str, Any]]:
+) -> HttpResponse:
     actor = authorize(request, Perm.SESSION_RUN)
     session = _session(actor, patient_id, session_id, Perm.SESSION_RUN, None)
     given = (
@@ -431,7 +430,7 @@ def create_infusion_event(
     given.session = session
     data = payload.model_dump()
 
-    def run() -> dict[str, Any]:
+    def run() -> tuple[type[Schema], dict[str, Any]]:
         made: InfusionEvent = infusion.infusion_event_record(
             actor=actor,
             administration=given,
@@ -440,8 +439,13 @@ def create_infusion_event(
             given=data["given_mg"],
             given_reason=data["given_reason"],
         )
-        return _out(made, InfusionEventOut)
+        return InfusionEventOut, _out(made, InfusionEventOut)
 
-    return _write(
-        request, response, f"api:infusion:{given.pk}", payload.model_dump(mode="json"), run
+    return idempotent_write(
+        request,
+        actor=actor,
+        scope=f"infusion:{given.pk}",
+        body=payload,
+        status=201,
+        run=run,
     )

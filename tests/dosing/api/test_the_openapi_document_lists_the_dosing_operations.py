@@ -25,6 +25,13 @@ WRITES = [
             "orders",
             "orders/{order_id}/check",
             "administrations",
+            # the in-session record (kapcare/dosing/observations_api.py)
+            "observations",
+            "interventions",
+            "adverse-events",
+            "adverse-events/{event_id}/follow-ups",
+            "therapist-notes",
+            "administrations/{administration_id}/events",
         )
     ),
 ]
@@ -50,6 +57,17 @@ def test_every_write_requires_an_idempotency_key_header(db: Any) -> None:
     for path in WRITES:
         headers = [p for p in paths[path]["post"]["parameters"] if p["in"] == "header"]
         assert [(h["name"], h["required"]) for h in headers] == [("Idempotency-Key", True)], path
+
+
+def test_no_dosing_write_is_left_without_the_header(db: Any) -> None:
+    """A write added later to either dosing router is caught here, not only the listed ones."""
+    writes = {
+        path
+        for path, operations in schema()["paths"].items()
+        for method, operation in operations.items()
+        if method != "get" and "dosing" in operation.get("tags", [])
+    }
+    assert writes == set(WRITES)
 
 
 def test_the_vitals_body_states_the_plausible_ranges(db: Any) -> None:
