@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from kapcare.dosing.models import DosingSession
 from kapcare.measures import services as measures_services
-from tests.dosing.conftest import force_state, open_session
+from tests.dosing.conftest import force_state, open_session, prepared
 from tests.treatment.conftest import stepped_up
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +62,7 @@ def test_an_alert_shows_at_once_and_discharge_waits_for_the_observation_time(
     world: Any, client_for: Any
 ) -> None:
     session = dosing(world, client_for)
+    prepared(world, session)  # the patient named Robin Lee as the escort
     nurse = client_for("nurse")
     page = post(
         nurse,
@@ -76,7 +77,20 @@ def test_an_alert_shows_at_once_and_discharge_waits_for_the_observation_time(
     )
     assert 'role="alert"' in page
     assert "MOAA/S 3" in page
-    assert "Dose complete" in post(nurse, session, "end_dose")
+    # the confirmation is not where the alert is read: it points to the alert box
+    assert "Vital signs recorded, with 2 alerts: see below." in page
+    assert "so far at the ordered rate" in page  # the infusion is still running
+    with time_machine.travel(dt.timedelta(minutes=30)):
+        page = post(client_for("nurse"), session, "end_dose")
+        assert "Dose complete" in page
+        later = client_for("nurse").get(
+            reverse("dosing:console", args=[session.patient_id, session.pk])
+        )
+    # Recovery: the infusion ran until the dose was marked complete, not until now.
+    ended = later.content.decode()
+    assert "Complete" in ended
+    assert "until the dose was marked complete" in ended
+    assert "so far at the ordered rate" not in ended
     discharge = reverse("dosing:discharge", args=[session.patient_id, session.pk])
     assert "minimum observation of 120 minutes" in nurse.get(discharge).content.decode()
     ticks = dict.fromkeys(
@@ -88,7 +102,7 @@ def test_an_alert_shows_at_once_and_discharge_waits_for_the_observation_time(
     ).content.decode()
     assert "minimum observation of 120 minutes" in refused
     assert DosingSession.objects.get(pk=session.pk).state == "recovery"
-    with time_machine.travel(dt.timedelta(minutes=121)):
+    with time_machine.travel(dt.timedelta(minutes=30 + 121)):
         nurse = client_for("nurse")  # two hours idle: the tablet signs in again
         post(nurse, session, "vitals", phase="recovery", **CALM)
         with mock.patch.object(
@@ -104,7 +118,10 @@ def test_an_alert_shows_at_once_and_discharge_waits_for_the_observation_time(
     assert done.redirect_chain[-1][0] == reverse(
         "dosing:summary", args=[session.patient_id, session.pk]
     )
-    assert "Do not drive" in done.content.decode()
+    summary = done.content.decode()
+    assert "Do not drive" in summary
+    assert "Going home with</dt><dd>Robin Lee, +44 7700 900123" in summary
+    assert "Print the summary" in summary
     next_day.assert_not_called()  # made once, when the appointment was booked
     assert DosingSession.objects.get(pk=session.pk).state == "discharged"
 

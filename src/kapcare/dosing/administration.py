@@ -267,8 +267,17 @@ def next_device_due(session: DosingSession) -> dt.datetime | None:
     """Esketamine: when the next device may be given (None when all are given or not esketamine)."""
     if session.route != Route.INTRANASAL_ESKETAMINE:
         return None
-    order = checked_order(session)
-    given = list(session.administrations.all())
+    return device_due_after(session, session.orders.first(), list(session.administrations.all()))
+
+
+def device_due_after(
+    session: DosingSession, latest_order: DoseOrder | None, given: list[Administration]
+) -> dt.datetime | None:
+    """``next_device_due`` from the session's latest order and its administrations, already read."""
+    if session.route != Route.INTRANASAL_ESKETAMINE:
+        return None
+    checked = latest_order is not None and latest_order.checked_at is not None
+    order = latest_order if checked else None
     if order is None or order.devices is None or len(given) >= order.devices:
         return None
     if not given:

@@ -44,7 +44,7 @@ from kapcare.audit.models import Action
 from kapcare.audit.services import record
 from kapcare.clinical.monitoring import next_vitals_due
 from kapcare.clinical.vitals import PLAUSIBLE, Phase
-from kapcare.dosing import administration, gate, services
+from kapcare.dosing import administration, clinic_settings, gate, services
 from kapcare.dosing.idempotency import MAX_KEY_LENGTH, KeyReused, idempotent
 from kapcare.dosing.models import (
     DosingSession,
@@ -395,9 +395,12 @@ def _patient(actor: Any, patient_id: int, audit: Action | None) -> Any:
 
 
 def _session(actor: Any, patient: Any, session_id: int) -> DosingSession:
+    # the clinic's dosing settings come in the same row: readings are assessed against them
     found = (
         DosingSession.objects.filter(patient=patient, pk=session_id)
-        .select_related("appointment__plan", "appointment__checklist")
+        .select_related(
+            "appointment__plan", "appointment__checklist", clinic_settings.WITH_SETTINGS
+        )
         .first()
     )
     if found is None:

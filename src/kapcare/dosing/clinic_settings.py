@@ -26,7 +26,7 @@ from kapcare.audit.models import Action
 from kapcare.audit.services import record
 from kapcare.clinical.observations import ObservationRules, Rating
 from kapcare.clinical.vitals import Thresholds
-from kapcare.dosing.models import DosingSettings
+from kapcare.dosing.models import DosingSession, DosingSettings
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,22 @@ def settings_for(clinic: Clinic | int) -> DosingSettings:
     clinic_id = clinic if isinstance(clinic, int) else clinic.pk
     found = DosingSettings.objects.filter(clinic_id=clinic_id).first()
     return found if found is not None else DosingSettings(clinic_id=clinic_id)
+
+
+#: the join that reads the clinic's dosing settings with a session (see ``session_settings``)
+WITH_SETTINGS: Final = "clinic__dosing_settings"
+
+
+def session_settings(session: DosingSession) -> DosingSettings:
+    """The session's clinic settings: no query when the session was read with ``WITH_SETTINGS``.
+
+    Only a relation loaded that way is trusted; anything else reads the row afresh, so a
+    settings change is never hidden behind an object cached earlier.
+    """
+    if DosingSession.clinic.is_cached(session) and Clinic.dosing_settings.is_cached(session.clinic):
+        found = getattr(session.clinic, "dosing_settings", None)
+        return found if found is not None else DosingSettings(clinic_id=session.clinic_id)
+    return settings_for(session.clinic_id)
 
 
 def thresholds_of(chosen: DosingSettings) -> Thresholds:

@@ -17,7 +17,7 @@ from kapcare.dosing.models import DosingSession, VitalsReading
 from kapcare.intake.selectors import consent_is_current, eligibility_is_current
 from kapcare.measures.models import Assignment, AssignmentStatus, ScheduleKind
 from kapcare.support.selectors import escort_confirmation_text
-from kapcare.treatment.models import PlanStatus, TreatmentPlanRecord
+from kapcare.treatment.models import ChecklistItem, PlanStatus, TreatmentPlanRecord
 from kapcare.treatment.plan_data import plan_from_json
 from kapcare.treatment.preparation import preparation_status
 
@@ -50,24 +50,37 @@ def weight_based(plan: TreatmentPlanRecord | None) -> bool:
     return plan_from_json(plan.content).dose.unit is DoseUnit.MG_PER_KG
 
 
-def latest_pre_dose(session: DosingSession) -> VitalsReading | None:
+def latest_pre_dose(
+    session: DosingSession, readings: list[VitalsReading] | None = None
+) -> VitalsReading | None:
+    """The newest pre-dose reading; ``readings`` (newest first) spares a query when read."""
+    if readings is not None:
+        return next((r for r in readings if r.phase == Phase.PRE_DOSE), None)
     return session.readings.filter(phase=Phase.PRE_DOSE).order_by("-taken_at", "-pk").first()
 
 
 def vitals_needing_decision(session: DosingSession, reading: VitalsReading) -> tuple[str, ...]:
     """Messages of the reading's warn/block findings (each needs a prescriber's decision)."""
-    from kapcare.dosing.clinic_settings import settings_for, thresholds_of
+    from kapcare.dosing.clinic_settings import session_settings, thresholds_of
 
-    thresholds = thresholds_of(settings_for(session.clinic_id))
+    thresholds = thresholds_of(session_settings(session))
     found = assess(reading.vitals, phase=Phase.PRE_DOSE, route=session.route, thresholds=thresholds)
     return tuple(f.message for f in found if f.severity is not Severity.INFO)
 
 
-def gate_items(session: DosingSession) -> list[GateItem]:
-    """Every readiness item, met or not, in the order the nurse works through them."""
+def gate_items(
+    session: DosingSession, readings: list[VitalsReading] | None = None
+) -> list[GateItem]:
+    """Every readiness item, met or not, in the order the nurse works through them.
+
+    ``readings`` are the session's readings, newest first, when the caller has read them.
+    """
     patient = session.patient
     plan = signed_plan(session)
-    prep = preparation_status(session.appointment)
+    checklist = getattr(session.appointment, "checklist", None)
+    # read once: the preparation item and the escort item both look at them
+    checklist_items = list(checklist.items.all()) if checklist is not None else []
+    prep = preparation_status(session.appointment, checklist_items)
     consent, eligible = consent_is_current(patient), eligibility_is_current(patient)
     items = [
         GateItem(
@@ -95,7 +108,7 @@ def gate_items(session: DosingSession) -> list[GateItem]:
             _prep_detail(prep.critical_missing, prep.awaiting_check_in),
         ),
     ]
-    items.append(_vitals_item(session))
+    items.append(_vitals_item(session, readings))
     if weight_based(plan):
         recorded = session.weight_kg is not None
         items.append(
@@ -106,7 +119,7 @@ def gate_items(session: DosingSession) -> list[GateItem]:
                 f"{session.weight_kg} kg" if recorded else "Weigh the patient (dose is per kg).",
             )
         )
-    items.append(_escort_item(session))
+    items.append(_escort_item(session, checklist_items))
     items.append(_questionnaire_item(session))
     return items
 
@@ -125,9 +138,9 @@ def _prep_detail(missing: tuple[str, ...], awaiting: tuple[str, ...]) -> str:
     return "; ".join(parts)
 
 
-def _vitals_item(session: DosingSession) -> GateItem:
+def _vitals_item(session: DosingSession, readings: list[VitalsReading] | None) -> GateItem:
     label = "Pre-dose vital signs recorded and within limits"
-    reading = latest_pre_dose(session)
+    reading = latest_pre_dose(session, readings)
     if reading is None:
         return GateItem("vitals", label, False, "No pre-dose vital signs yet.")
     concerns = vitals_needing_decision(session, reading)
@@ -167,7 +180,7 @@ def _questionnaire_item(session: DosingSession) -> GateItem:
     )
 
 
-def _escort_item(session: DosingSession) -> GateItem:
+def _escort_item(session: DosingSession, checklist_items: list[ChecklistItem]) -> GateItem:
     """The escort home, with any support person's own confirmation beside it.
 
     Met exactly when the checklist's escort item is confirmed by the patient and by the
@@ -177,7 +190,7 @@ def _escort_item(session: DosingSession) -> GateItem:
     label = "Escort home arranged"
     support = escort_confirmation_text(session.appointment)
     checklist = getattr(session.appointment, "checklist", None)
-    item = checklist.items.filter(key="escort").first() if checklist is not None else None
+    item = next((i for i in checklist_items if i.key == "escort"), None)
     if checklist is None or item is None:
         return GateItem("escort", label, True, f"Not on this checklist. {support}")
     if not item.critical:  # the clinic's checklist does not require it: shown, not blocking

@@ -29,7 +29,7 @@ from kapcare.clinical.observations import (
     parse_rating,
 )
 from kapcare.clinical.session_states import SessionState
-from kapcare.dosing.clinic_settings import observation_rules_of, settings_for
+from kapcare.dosing.clinic_settings import observation_rules_of, session_settings
 from kapcare.dosing.models import (
     AE_CLOSED,
     AE_OUTCOMES,
@@ -107,7 +107,7 @@ def observation_record(
             "Record at least one thing: MOAA/S, a rating, a side effect or a note."
         )
     moment = _when(observed_at, "observed_at")
-    rules = observation_rules_of(settings_for(session.clinic_id))
+    rules = observation_rules_of(session_settings(session))
     findings = [
         {
             "rule_id": f.rule_id,

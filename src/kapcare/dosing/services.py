@@ -342,7 +342,10 @@ def vitals_record(
             {"rule_id": f.rule_id, "severity": f.severity.value, "message": f.message}
             for f in assess_sedation(moaas)
         ]
-    with transaction.atomic():
+    # The reading and its audit row commit together. No savepoint of its own: nothing
+    # catches a failure here and carries on, so the enclosing write (the idempotency key's)
+    # rolls back whole; a savepoint would cost two more statements on every reading.
+    with transaction.atomic(savepoint=False):
         reading = VitalsReading.objects.create(
             session=session,
             phase=p.value,
@@ -368,9 +371,9 @@ def vitals_record(
 
 def _thresholds(session: DosingSession) -> Any:
     """The clinic's vitals thresholds (its confirmed or default local choices)."""
-    from kapcare.dosing.clinic_settings import settings_for, thresholds_of
+    from kapcare.dosing.clinic_settings import session_settings, thresholds_of
 
-    return thresholds_of(settings_for(session.clinic_id))
+    return thresholds_of(session_settings(session))
 
 
 def _settle(

@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,6 +32,7 @@ from kapcare.clinical.routes import ROUTE_LABELS, Route
 from kapcare.controlled.selectors import stock_choice
 from kapcare.dosing import (
     administration,
+    clinic_settings,
     console_record,
     gate,
     infusion,
@@ -40,6 +42,7 @@ from kapcare.dosing import (
 from kapcare.dosing.idempotency import KeyReused, idempotent
 from kapcare.dosing.models import DosingSession
 from kapcare.dosing.observations import session_nausea
+from kapcare.exposure import selectors as exposure_selectors
 from kapcare.exposure.selectors import exposure_summary
 from kapcare.integration.selectors import session_links
 from kapcare.patients.views import chart_context, chart_queryset
@@ -50,6 +53,8 @@ OBJECT = "dosing.dosingsession"
 CLINICAL_ROLES = ("prescriber", "therapist", "nurse")
 #: which phase a reading belongs to, from the session state when it is taken
 PHASE_FOR_STATE = {"dosing": "dosing", "recovery": "recovery"}
+#: states whose console shows the readiness gate; no order or dose exists yet in them
+CHECK_IN_STATES = ("scheduled", "checked_in")
 
 
 def _patient(request: HttpRequest, patient_id: int, audit: Action | None) -> Any:
@@ -65,9 +70,17 @@ def _patient(request: HttpRequest, patient_id: int, audit: Action | None) -> Any
 
 
 def _session(patient: Any, session_id: int) -> DosingSession:
+    # the clinic's dosing and exposure settings come in the same row: the console and the
+    # vitals and observation writes assess against them
     session = (
         DosingSession.objects.filter(patient=patient, pk=session_id)
-        .select_related("appointment__plan", "appointment__checklist", "appointment__room")
+        .select_related(
+            "appointment__plan",
+            "appointment__checklist",
+            "appointment__room",
+            clinic_settings.WITH_SETTINGS,
+            exposure_selectors.WITH_SETTINGS,
+        )
         .first()
     )
     if session is None:
@@ -121,10 +134,15 @@ def _render_console(
     request: HttpRequest, patient: Any, session: DosingSession, status: int = 200
 ) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    items = gate.gate_items(session)
     readings = list(session.readings.select_related("recorded_by").order_by("-taken_at", "-pk"))
-    orders = list(session.orders.select_related("ordered_by", "checked_by")[:1])
-    given = console_record.administrations(session)
+    # Only what the state shows is read: the gate until the patient is ready; orders and
+    # doses from then on (an order is made once ready, so none exists before).
+    checking_in = session.state in CHECK_IN_STATES
+    items = gate.gate_items(session, readings) if checking_in else []
+    orders = (
+        [] if checking_in else list(session.orders.select_related("ordered_by", "checked_by")[:1])
+    )
+    given = [] if checking_in else console_record.administrations(session)
     now = timezone.now()
     due = None
     if session.dose_started_at is not None and session.state in ("dosing", "recovery"):
@@ -134,14 +152,8 @@ def _render_console(
     if latest is not None and latest.pk == session.bp_accepted_reading_id:
         latest = None  # accepted by a prescriber with a reason: no longer an open alert
     alerts = [f for f in (latest.findings if latest else []) if f["severity"] != "info"]
-    checkers = list(
-        Membership.objects.filter(
-            clinic_id=session.clinic_id, is_active=True, role__in=CLINICAL_ROLES
-        )
-        .exclude(user_id=actor.user.pk)
-        .select_related("user")
-        .order_by("user__full_name")
-    )
+    # the second checker is chosen only on the administration form, shown while dosing
+    checkers = _checkers(session, actor) if session.state == "dosing" else []
     context = chart_context(request, patient, "sessions")
     context.update(
         {
@@ -158,12 +170,16 @@ def _render_console(
             "order": orders[0] if orders else None,
             "given": given,
             "given_mg": sum((infusion.given_mg(a) for a in given), Decimal(0)),
-            "infusions": console_record.infusion_rows(given, now),
+            "infusions": console_record.infusion_rows(given, now, session.recovery_at),
             "next_vitals": due,
             "minutes_to_vitals": (
                 math.ceil((due.due_at - now) / dt.timedelta(minutes=1)) if due else None
             ),
-            "next_device_at": administration.next_device_due(session) if given else None,
+            "next_device_at": (
+                administration.device_due_after(session, orders[0] if orders else None, given)
+                if given
+                else None
+            ),
             "now": now,
             "alerts": alerts,
             "checkers": checkers,
@@ -171,12 +187,26 @@ def _render_console(
             "phase": PHASE_FOR_STATE.get(session.state, "pre_dose"),
             "today": timezone.localdate(),
             "clinic_tz": patient.clinic.time_zone,
-            "session_links": session_links(session, actor),
-            "exposure": exposure_summary(patient, now),
+            "session_links": session_links(session, actor, context["on_care_team"]),
+            "exposure": exposure_summary(
+                patient, now, exposure_selectors.read_with(session.clinic)
+            ),
         }
     )
     context.update(console_record.record_context(session, actor, now))
     return render(request, "dosing/console.html", context, status=status)
+
+
+def _checkers(session: DosingSession, actor: Any) -> list[Membership]:
+    """The clinicians who may be the second checker of an administration (not the actor)."""
+    return list(
+        Membership.objects.filter(
+            clinic_id=session.clinic_id, is_active=True, role__in=CLINICAL_ROLES
+        )
+        .exclude(user_id=actor.user.pk)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
 
 
 def _int(value: str, name: str) -> int | None:
@@ -230,8 +260,12 @@ def _do(request: HttpRequest, session: DosingSession, action: str) -> str:
             respiratory_rate=_int(post.get("respiratory_rate", ""), "respiratory_rate"),
             moaas=_int(post.get("moaas", ""), "moaas"),
         )
-        alerts = [f["message"] for f in reading.findings if f["severity"] != "info"]
-        return "Vital signs recorded." + (" " + " ".join(alerts) if alerts else "")
+        # The findings themselves show in the console's alert box (role="alert"), in red;
+        # repeating them in the green confirmation would make an alert look like success.
+        alerts = sum(1 for f in reading.findings if f["severity"] != "info")
+        if alerts:
+            return f"Vital signs recorded, with {alerts} alert{pluralize(alerts)}: see below."
+        return "Vital signs recorded."
     return _do_dose(request, session, action, common)
 
 
@@ -481,6 +515,7 @@ def summary(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespo
             "readings": list(session.readings.order_by("taken_at", "pk")),
             **console_record.summary_context(session),
             "override_by": session.discharge_override_by,
+            "escort": console_record.escort_home(session),
             "clinic_tz": patient.clinic.time_zone,
         }
     )

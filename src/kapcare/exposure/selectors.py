@@ -19,8 +19,11 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from kapcare.accounts.models import Clinic
 from kapcare.clinical.exposure import (
     BladderCheckDue,
     Dose,
@@ -45,6 +48,18 @@ def settings_for(clinic_id: int) -> ExposureSettings:
     return found.first() or ExposureSettings(clinic_id=clinic_id)
 
 
+#: the join that reads a clinic's settings with a row that has a ``clinic`` (see ``read_with``)
+WITH_SETTINGS = "clinic__exposure_settings__confirmed_by"
+
+
+def read_with(clinic: Clinic) -> ExposureSettings | None:
+    """The clinic's settings if they were read with it (``WITH_SETTINGS``); else None."""
+    if not Clinic.exposure_settings.is_cached(clinic):
+        return None
+    found = getattr(clinic, "exposure_settings", None)
+    return found if found is not None else ExposureSettings(clinic_id=clinic.pk)
+
+
 def limits_of(chosen: ExposureSettings) -> ExposureLimits:
     return ExposureLimits(
         week_mg=chosen.week_mg_limit,
@@ -55,32 +70,50 @@ def limits_of(chosen: ExposureSettings) -> ExposureLimits:
 
 
 def course_start(patient: Patient) -> dt.datetime | None:
-    """When the patient's current (or last) course began; ``None`` when none has."""
-    entered: dt.datetime | None = (
-        StatusChange.objects.filter(patient=patient, transition="start_treatment")
+    """When the patient's current (or last) course began; ``None`` when none has.
+
+    The latest ``start_treatment`` transition, else the first signing: one query either way.
+    """
+    entered = (
+        StatusChange.objects.filter(patient=OuterRef("pk"), transition="start_treatment")
         .order_by("-changed_at", "-pk")
-        .values_list("changed_at", flat=True)
-        .first()
+        .values("changed_at")[:1]
     )
-    if entered is not None:
-        return entered
-    signed: dt.datetime | None = (
-        TreatmentPlanRecord.objects.filter(patient=patient, signed_at__isnull=False)
+    signed = (
+        TreatmentPlanRecord.objects.filter(patient=OuterRef("pk"), signed_at__isnull=False)
         .order_by("signed_at")
-        .values_list("signed_at", flat=True)
+        .values("signed_at")[:1]
+    )
+    start: dt.datetime | None = (
+        Patient.objects.filter(pk=patient.pk)
+        .annotate(start=Coalesce(Subquery(entered), Subquery(signed)))
+        .values_list("start", flat=True)
         .first()
     )
-    return signed
+    return start
 
 
-def doses_of(patient: Patient) -> list[Dose]:
-    """Every administration of the patient, with its session's route and weight."""
-    given = (
+def _administrations(patient: Patient) -> list[Administration]:
+    """Every administration of the patient with its session's route, weight and state."""
+    return list(
         Administration.objects.filter(session__patient=patient)
         .select_related("session")
-        .only("dose_mg", "started_at", "session__id", "session__route", "session__weight_kg")
+        .only(
+            "dose_mg",
+            "started_at",
+            "session__id",
+            "session__route",
+            "session__weight_kg",
+            "session__state",
+        )
         .order_by("started_at", "pk")
     )
+
+
+def doses_of(patient: Patient, given: list[Administration] | None = None) -> list[Dose]:
+    """Every administration of the patient, with its session's route and weight."""
+    if given is None:
+        given = _administrations(patient)
     return [
         Dose(
             session=a.session_id,
@@ -126,16 +159,22 @@ class ExposureView:
         )
 
 
-def exposure_summary(patient: Patient, now: dt.datetime | None = None) -> ExposureView:
-    """The patient's exposure, the clinic's warnings and the bladder check: a few queries."""
+def exposure_summary(
+    patient: Patient, now: dt.datetime | None = None, chosen: ExposureSettings | None = None
+) -> ExposureView:
+    """The patient's exposure, the clinic's warnings and the bladder check: a few queries.
+
+    ``chosen`` is the clinic's settings when the caller has read them already.
+    """
     from kapcare.clinical.routes import ROUTE_LABELS, Route
-    from kapcare.dosing.models import DosingSession
 
     now = now or timezone.now()
     tz = ZoneInfo(patient.clinic.time_zone)
-    chosen = settings_for(patient.clinic_id)
+    if chosen is None:
+        chosen = settings_for(patient.clinic_id)
     start = course_start(patient)
-    doses = doses_of(patient)
+    given = _administrations(patient)
+    doses = doses_of(patient, given)
     exposure = summarise_exposure(
         doses, now=now, tz=tz, course_start=start, limits=limits_of(chosen)
     )
@@ -144,15 +183,9 @@ def exposure_summary(patient: Patient, now: dt.datetime | None = None) -> Exposu
         .select_related("recorded_by", "review__reviewed_by")
         .order_by("-checked_at", "-pk")[:CHECKS_SHOWN]
     )
-    last = (
-        BladderCheck.objects.filter(patient=patient)
-        .order_by("-checked_at")
-        .values_list("checked_at", flat=True)
-        .first()
-    )
-    aborted = set(
-        DosingSession.objects.filter(patient=patient, state="aborted").values_list("pk", flat=True)
-    )
+    last = checks[0].checked_at if checks else None  # the newest check comes first
+    # only sessions with a dose become rows: their state came with the doses
+    aborted = {a.session_id for a in given if a.session.state == "aborted"}
     due = bladder_check_due(
         course_start=start,
         last_check=last,

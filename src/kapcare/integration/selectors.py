@@ -14,13 +14,19 @@ from kapcare.integration.models import CheckIn, IntegrationNote
 from kapcare.integration.reflections import reflections_for
 
 
-def session_links(session: DosingSession, viewer: Actor) -> dict[str, Any]:
+def session_links(
+    session: DosingSession, viewer: Actor, on_team: bool | None = None
+) -> dict[str, Any]:
     """Shared journal entries, integration notes, check-ins and reflections of one session.
 
     Journal entries pass through the journal's own access rule: the care team reads only
     what the patient shared; anyone else reads none. A fixed number of queries.
+    ``on_team`` is whether the viewer is on the patient's care team, when the caller
+    already knows it (the chart header reads the team).
     """
     patient = session.patient
+    if on_team is None:
+        on_team = is_on_care_team(viewer, patient)
     entries = list(
         journal_entries_for(viewer, patient)
         .filter(session=session, is_draft=False)
@@ -35,7 +41,7 @@ def session_links(session: DosingSession, viewer: Actor) -> dict[str, Any]:
     found = reflections_for([session], timezone.now())
     return {
         "entries": entries,
-        "on_team": is_on_care_team(viewer, patient),
+        "on_team": on_team,
         "notes": [
             (
                 n,

@@ -97,12 +97,18 @@ class PreparationStatus:
         return not self.critical_missing and not self.awaiting_check_in
 
 
-def preparation_status(appointment: Appointment) -> PreparationStatus:
-    """The readiness gate: every critical item confirmed by the patient and at check-in."""
+def preparation_status(
+    appointment: Appointment, items: list[ChecklistItem] | None = None
+) -> PreparationStatus:
+    """The readiness gate: every critical item confirmed by the patient and at check-in.
+
+    ``items`` are the checklist's items when the caller has already read them.
+    """
     checklist = getattr(appointment, "checklist", None)
     if checklist is None:
         return PreparationStatus((), ("checklist",), ("checklist",), ())
-    items = list(checklist.items.all())
+    if items is None:
+        items = list(checklist.items.all())
     confirmed = tuple(i.key for i in items if i.confirmed_at)
     missing = tuple(i.key for i in items if not i.confirmed_at)
     critical_missing = tuple(i.key for i in items if i.critical and not i.confirmed_at)
