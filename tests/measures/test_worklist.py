@@ -74,8 +74,8 @@ def test_the_off_track_rule_once_sessions_are_counted(world: Any) -> None:
 def test_overdue_means_past_the_due_date_by_the_given_clock(world: Any) -> None:
     now = timezone.now()
     assignment = assign(world, due_in=dt.timedelta(hours=2), now=now)
-    assert worklist(world.cedar, now).overdue == []
-    assert worklist(world.cedar, now + dt.timedelta(hours=3)).overdue == [assignment]
+    assert worklist(world.cedar, now).overdue.rows == []
+    assert worklist(world.cedar, now + dt.timedelta(hours=3)).overdue.rows == [assignment]
 
 
 def _queries(client: Any) -> int:

@@ -11,7 +11,7 @@ import functools
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db.models import (
     Case,
@@ -19,6 +19,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -233,6 +234,7 @@ def questionnaires_to_do(patient: Patient, now: dt.datetime) -> list[Assignment]
 
 
 def overdue_assignments(clinic: Clinic, now: dt.datetime) -> QuerySet[Assignment]:
+    """The clinic's open questionnaires past their due date, the longest overdue first."""
     return (
         Assignment.objects.filter(clinic=clinic, status=AssignmentStatus.OPEN, due_at__lt=now)
         .select_related("patient")
@@ -241,11 +243,40 @@ def overdue_assignments(clinic: Clinic, now: dt.datetime) -> QuerySet[Assignment
 
 
 def open_alerts(clinic: Clinic) -> QuerySet[SafetyAlert]:
+    """The clinic's open safety alerts, the most urgent first and, within it, the oldest."""
     return (
         SafetyAlert.objects.filter(clinic=clinic, status="open")
         .select_related("patient", "response")
         .order_by("priority", "created_at", "id")
     )
+
+
+# Lists that grow with the clinic, one page at a time ---------------------------------
+
+Row = TypeVar("Row", bound=Model)
+
+
+@dataclass(frozen=True)
+class ListPage(Generic[Row]):
+    """One page of a list, in the list's order, and the exact size of the whole list."""
+
+    rows: list[Row]
+    page: Page
+    notice: str = ""  # why this is not the page asked for ("" when it is)
+
+    @property
+    def total(self) -> int:
+        return self.page.count
+
+
+def page_of(rows: QuerySet[Row], *, page: int, size: int) -> ListPage[Row]:
+    """Page ``page`` of ``rows``, kept in their order; past the end gives the last page.
+
+    Two queries whatever the length of the list: a COUNT, then the page alone
+    (LIMIT/OFFSET), so no more than ``size`` rows are ever read.
+    """
+    shown, notice = page_within(page, size=size, count=rows.count())
+    return ListPage(rows=list(rows[shown.offset : shown.offset + size]), page=shown, notice=notice)
 
 
 # Off track -----------------------------------------------------------------------
@@ -403,10 +434,16 @@ def off_track_patients(
     return OffTrackPage(rows=rows, page=shown, checked_patients=counts["checked"], notice=notice)
 
 
+#: open safety alerts listed per page of the worklist (each carries its acknowledge form)
+OPEN_ALERTS_PAGE_SIZE = 25
+#: overdue questionnaires listed per page of the worklist
+OVERDUE_PAGE_SIZE = 25
+
+
 @dataclass(frozen=True)
 class Worklist:
-    alerts: list[SafetyAlert]
-    overdue: list[Assignment]
+    alerts: ListPage[SafetyAlert]
+    overdue: ListPage[Assignment]
     off_track: OffTrackPage
     off_track_after: int
 
@@ -416,13 +453,25 @@ class Worklist:
         return smallest_meaningful_improvement(OFF_TRACK_INSTRUMENT)
 
 
-def worklist(clinic: Clinic, now: dt.datetime, *, off_track_page: int = 1) -> Worklist:
-    """The clinic's "Needs attention" list: alerts, then overdue questionnaires, then one
-    page of the patients off track."""
+def worklist(
+    clinic: Clinic,
+    now: dt.datetime,
+    *,
+    alerts_page: int = 1,
+    overdue_page: int = 1,
+    off_track_page: int = 1,
+) -> Worklist:
+    """The clinic's "Needs attention" list: open alerts, then overdue questionnaires, then
+    the patients off track, each one page at a time with its exact total.
+
+    The same number of queries, and no more rows than a page of each, at any clinic size.
+    """
     after = settings_for(clinic).off_track_after_sessions
     return Worklist(
-        alerts=list(open_alerts(clinic)),
-        overdue=list(overdue_assignments(clinic, now)),
+        alerts=page_of(open_alerts(clinic), page=alerts_page, size=OPEN_ALERTS_PAGE_SIZE),
+        overdue=page_of(
+            overdue_assignments(clinic, now), page=overdue_page, size=OVERDUE_PAGE_SIZE
+        ),
         off_track=off_track_patients(clinic, after_sessions=after, page=off_track_page),
         off_track_after=after,
     )
