@@ -14,6 +14,7 @@ from django.db import models, transaction
 
 from kapcare.audit.verify import verify_all
 from kapcare.clinical.instruments import score
+from kapcare.controlled.models import LedgerEntry, StockCount, StockLot
 from kapcare.demo.synthetic import EPOCH, generate
 from kapcare.dosing.models import Administration, DoseOrder, DosingSession, VitalsReading
 from kapcare.integration.models import IntegrationNote, JournalEntry
@@ -33,6 +34,9 @@ NEW_TABLES = (
     Assignment,
     JournalEntry,
     IntegrationNote,
+    StockLot,
+    StockCount,
+    LedgerEntry,
 )
 
 

@@ -33,6 +33,7 @@ SYNTHETIC_GENERATORS: tuple[str, ...] = (
     "kapcare.dosing.synthetic.generate",
     "kapcare.measures.synthetic.generate",
     "kapcare.integration.synthetic.generate",
+    "kapcare.controlled.synthetic.generate",
 )
 #: journey stages of patients who have started a course of treatment
 TREATED = frozenset({"active", "maintenance", "completed", "discontinued"})
