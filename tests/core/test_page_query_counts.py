@@ -31,6 +31,9 @@ EXPECTED = {
     # each section a COUNT and then one page: off track (judged in SQL), open alerts and
     # overdue questionnaires; the two bounded lists add a query each over reading all
     "clinic worklist": 16,
+    # open and acknowledged alerts: each a COUNT and then one page, marked "your patient"
+    # in the same read
+    "alerts inbox": 13,
     "API patient read": 8,
     "API patients list": 9,
     "API scores list": 8,
@@ -43,6 +46,7 @@ def _pages(world: Any) -> dict[str, str]:
         "patient chart": reverse("patients:chart", args=[jordan]),
         "measures tab": reverse("measures:tab", args=[jordan]),
         "clinic worklist": reverse("measures:worklist"),
+        "alerts inbox": reverse("measures:alerts"),
         "API patient read": f"/api/v1/patients/{jordan}",
         "API patients list": "/api/v1/patients?limit=25",
         "API scores list": f"/api/v1/patients/{jordan}/scores",

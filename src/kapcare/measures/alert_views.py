@@ -5,51 +5,84 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kapcare.accounts.actors import Actor
 from kapcare.accounts.policy import Perm, has_perm, require
 from kapcare.audit.models import Action
 from kapcare.audit.services import record
 from kapcare.measures import alerts as alert_services
-from kapcare.measures.access import alerts_for, alerts_on_my_patients, get_alert
+from kapcare.measures import selectors
+from kapcare.measures.access import (
+    alerts_for,
+    get_alert,
+    marking_my_patients,
+    my_patients_among,
+)
 from kapcare.measures.forms import AcknowledgeForm, MeasuresSettingsForm
-from kapcare.measures.models import AlertStatus, MeasuresSettings
+from kapcare.measures.models import MeasuresSettings
 from kapcare.measures.paging import Page, requested_page
 from kapcare.measures.selectors import ListPage, OffTrackPage, settings_for, worklist
 
-#: how many acknowledged alerts the inbox shows below the open ones
-RECENTLY_ACKNOWLEDGED = 20
+#: the worklist's paged sections: the query parameter of each and the heading its links open at
+WORKLIST_SECTIONS = {
+    "alerts": ("alerts_page", "wl-alerts-h"),
+    "overdue": ("overdue_page", "wl-overdue-h"),
+    "off_track": ("off_track_page", "wl-track-h"),
+}
+
+#: the inbox's paged sections: the query parameter of each and the heading its links open at
+INBOX_SECTIONS = {
+    "open": ("open_page", "open-h"),
+    "acknowledged": ("acknowledged_page", "closed-h"),
+}
 
 
 @require_GET
 @require(Perm.PATIENT_CLINICAL)
 def alert_inbox(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    visible = alerts_for(actor).select_related("patient", "response", "acknowledged_by")
-    open_alerts = list(
-        visible.filter(status=AlertStatus.OPEN).order_by("priority", "created_at", "id")
+    asked, problems = _asked_pages(request.GET, INBOX_SECTIONS)
+    inbox = selectors.alert_inbox(
+        marking_my_patients(actor, alerts_for(actor)),
+        open_page=asked["open"],
+        acknowledged_page=asked["acknowledged"],
     )
-    closed = list(
-        visible.filter(status=AlertStatus.ACKNOWLEDGED).order_by("-acknowledged_at", "-id")[
-            :RECENTLY_ACKNOWLEDGED
-        ]
+    sections = {"open": inbox.open, "acknowledged": inbox.acknowledged}
+    # only the alerts shown are recorded as read, with the page each came from
+    record(
+        Action.LIST,
+        actor=actor,
+        object_type="measures.safetyalert",
+        detail={
+            "open": [a.pk for a in inbox.open.rows],
+            "open_page": inbox.open.page.number,
+            "acknowledged": [a.pk for a in inbox.acknowledged.rows],
+            "acknowledged_page": inbox.acknowledged.page.number,
+        },
     )
-    shown = [a.pk for a in open_alerts + closed]
-    record(Action.LIST, actor=actor, object_type="measures.safetyalert", detail={"ids": shown})
     return render(
         request,
         "measures/alerts.html",
         {
-            "open_alerts": open_alerts,
-            "closed_alerts": closed,
-            "mine": alerts_on_my_patients(actor, visible.filter(pk__in=shown)),
+            "inbox": inbox,
+            "pages": _section_pages(
+                request.GET,
+                INBOX_SECTIONS,
+                shown={key: listed.page for key, listed in sections.items()},
+                problems=problems,
+                notices={key: listed.notice for key, listed in sections.items()},
+            ),
+            "mine": my_patients_among([*inbox.open.rows, *inbox.acknowledged.rows]),
             "form": AcknowledgeForm(),
             "can_acknowledge": has_perm(actor, Perm.ALERT_ACKNOWLEDGE),
         },
@@ -75,29 +108,70 @@ def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
             )
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
+        return redirect(_page_that_still_exists(actor, back))
     return redirect("measures:alerts")
 
 
-#: the worklist's paged sections: the query parameter of each and the heading its links open at
-WORKLIST_SECTIONS = {
-    "alerts": ("alerts_page", "wl-alerts-h"),
-    "overdue": ("overdue_page", "wl-overdue-h"),
-    "off_track": ("off_track_page", "wl-track-h"),
-}
+def _page_that_still_exists(actor: Actor, back: str) -> str:
+    """``back``, on the last page of open alerts when acknowledging emptied the page it named.
+
+    The inbox and the worklist send their own address with the page shown. Emptying the
+    last page is expected here, so the number is corrected before going back rather than
+    answered with the notice meant for a page number someone typed.
+    """
+    parts = urlsplit(back)
+    try:
+        page_name = resolve(parts.path).view_name
+    except Resolver404:
+        return back
+    # both pages list the same open alerts (the clinic's), in the same order
+    if page_name == "measures:alerts":
+        field, size = INBOX_SECTIONS["open"][0], selectors.INBOX_OPEN_PAGE_SIZE
+    elif page_name == "measures:worklist":
+        field, size = WORKLIST_SECTIONS["alerts"][0], selectors.OPEN_ALERTS_PAGE_SIZE
+    else:
+        return back
+    query = QueryDict(parts.query, mutable=True)
+    asked, problem = requested_page(query.get(field), field=field)
+    if problem or asked == 1:
+        return back
+    last = Page(1, size, selectors.inbox_open_alerts(alerts_for(actor)).count()).pages
+    if asked <= last:
+        return back
+    if last == 1:
+        query.pop(field)
+    else:
+        query[field] = str(last)
+    return urlunsplit(parts._replace(query=query.urlencode()))
 
 
 @dataclass(frozen=True)
 class SectionPages:
-    """Links to a worklist section's previous and next pages, and why a page was not shown."""
+    """Links to a paged section's previous and next pages, and why a page was not shown."""
 
     previous: str
     next: str
     notice: str
 
 
+def _asked_pages(
+    query: QueryDict, sections: dict[str, tuple[str, str]]
+) -> tuple[dict[str, int], dict[str, str]]:
+    """The page asked for in each section, and why an asked page number was refused."""
+    asked: dict[str, int] = {}
+    problems: dict[str, str] = {}
+    for section, (field, _) in sections.items():
+        asked[section], problems[section] = requested_page(query.get(field), field=field)
+    return asked, problems
+
+
 def _section_pages(
-    query: QueryDict, shown: dict[str, Page], problems: dict[str, str], notices: dict[str, str]
+    query: QueryDict,
+    sections: dict[str, tuple[str, str]],
+    *,
+    shown: dict[str, Page],
+    problems: dict[str, str],
+    notices: dict[str, str],
 ) -> dict[str, SectionPages]:
     """Each section's links and notice.
 
@@ -105,19 +179,19 @@ def _section_pages(
     was refused) and any other query parameter as it was.
     """
     others = query.copy()
-    for field, _ in WORKLIST_SECTIONS.values():
+    for field, _ in sections.values():
         others.pop(field, None)
 
     def link(section: str, number: int) -> str:
         params = others.copy()
-        for each, (field, _) in WORKLIST_SECTIONS.items():
+        for each, (field, _) in sections.items():
             page_number = number if each == section else shown[each].number
             if each == section or page_number > 1:
                 params[field] = str(page_number)
-        return f"?{params.urlencode()}#{WORKLIST_SECTIONS[section][1]}"
+        return f"?{params.urlencode()}#{sections[section][1]}"
 
     pages = {}
-    for section, (field, _) in WORKLIST_SECTIONS.items():
+    for section, (field, _) in sections.items():
         page = shown[section]
         past_the_end = f"{field}: {notices[section]}" if notices[section] else ""
         pages[section] = SectionPages(
@@ -133,10 +207,7 @@ def _section_pages(
 def needs_attention(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     now = timezone.now()
-    asked: dict[str, int] = {}
-    problems: dict[str, str] = {}
-    for section, (field, _) in WORKLIST_SECTIONS.items():
-        asked[section], problems[section] = requested_page(request.GET.get(field), field=field)
+    asked, problems = _asked_pages(request.GET, WORKLIST_SECTIONS)
     work = worklist(
         actor.clinic,
         now,
@@ -170,6 +241,7 @@ def needs_attention(request: HttpRequest) -> HttpResponse:
             "work": work,
             "pages": _section_pages(
                 request.GET,
+                WORKLIST_SECTIONS,
                 shown={key: listed.page for key, listed in sections.items()},
                 problems=problems,
                 notices={key: listed.notice for key, listed in sections.items()},

@@ -35,6 +35,7 @@ from kapcare.accounts.models import Clinic
 from kapcare.clinical.instruments import get_definition
 from kapcare.clinical.instruments.model import Scoring
 from kapcare.measures.models import (
+    AlertStatus,
     Assignment,
     AssignmentStatus,
     MeasuresSettings,
@@ -277,6 +278,51 @@ def page_of(rows: QuerySet[Row], *, page: int, size: int) -> ListPage[Row]:
     """
     shown, notice = page_within(page, size=size, count=rows.count())
     return ListPage(rows=list(rows[shown.offset : shown.offset + size]), page=shown, notice=notice)
+
+
+# The alerts inbox ------------------------------------------------------------------
+
+#: open alerts listed per page of the alerts inbox (each carries its acknowledge form)
+INBOX_OPEN_PAGE_SIZE = 25
+#: acknowledged alerts listed per page of the alerts inbox
+INBOX_ACKNOWLEDGED_PAGE_SIZE = 25
+
+
+def inbox_open_alerts(visible: QuerySet[SafetyAlert]) -> QuerySet[SafetyAlert]:
+    """The open alerts of ``visible``, the most urgent first and, within it, the oldest."""
+    return (
+        visible.filter(status=AlertStatus.OPEN)
+        .select_related("patient", "response")
+        .order_by("priority", "created_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Inbox:
+    open: ListPage[SafetyAlert]
+    acknowledged: ListPage[SafetyAlert]
+
+
+def alert_inbox(
+    visible: QuerySet[SafetyAlert], *, open_page: int = 1, acknowledged_page: int = 1
+) -> Inbox:
+    """The alerts inbox over ``visible`` (the alerts the reader may see): the open alerts,
+    then the acknowledged ones, the latest acknowledged first, each a page at a time with
+    its exact total.
+
+    Four queries, and no more rows than a page of each, at any clinic size.
+    """
+    acknowledged = (
+        visible.filter(status=AlertStatus.ACKNOWLEDGED)
+        .select_related("patient", "response", "acknowledged_by")
+        .order_by("-acknowledged_at", "-id")
+    )
+    return Inbox(
+        open=page_of(inbox_open_alerts(visible), page=open_page, size=INBOX_OPEN_PAGE_SIZE),
+        acknowledged=page_of(
+            acknowledged, page=acknowledged_page, size=INBOX_ACKNOWLEDGED_PAGE_SIZE
+        ),
+    )
 
 
 # Off track -----------------------------------------------------------------------
