@@ -57,6 +57,7 @@ PAGES = (
     Page("patient chart", "/patients/{patient}/", "session", 0.15, 10.0),
     Page("measures tab", "/patients/{patient}/measures/", "session", 0.15, 10.0),
     Page("clinic worklist", "/measures/needs-attention/", "session"),
+    Page("alerts inbox", "/measures/alerts/", "session"),
     Page("patient list", "/patients/", "session"),
     Page("API patient read", "/api/v1/patients/{patient}", "token", 0.3),
     Page("API patients list", "/api/v1/patients?limit=25", "token", 0.3),
