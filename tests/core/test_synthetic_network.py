@@ -49,3 +49,18 @@ def test_the_seed_command_checks_its_flags() -> None:
         call_command("seed", "--patients", "0")
     with pytest.raises(CommandError, match="--clinics: 500 is outside the allowed range 1–100"):
         call_command("seed", "--patients", "10", "--clinics", "500")
+
+
+@pytest.mark.django_db
+def test_the_seed_command_leaves_the_planner_statistics_behind() -> None:
+    from io import StringIO
+
+    from django.db import connection
+
+    out = StringIO()
+    call_command("seed", "--patients", "4", stdout=out)
+    assert "statistics gathered (ANALYZE)" in out.getvalue()
+    if connection.vendor == "sqlite":  # PostgreSQL's own statistics views update lazily
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'patients_patient'")
+            assert cursor.fetchone()[0] > 0

@@ -390,6 +390,12 @@ class SafetyAlert(models.Model):
                 fields=["clinic", "status", "priority", "created_at"], name="alert_inbox_idx"
             ),
             models.Index(fields=["patient", "status"], name="alert_patient_idx"),
+            # the inbox's acknowledged list, latest first: a page read from the index end
+            # instead of sorting every acknowledged alert the clinic ever had
+            models.Index(
+                fields=["clinic", "status", "acknowledged_at", "id"],
+                name="alert_acknowledged_idx",
+            ),
             # `kapcare escalate_alerts` scans only open, not-yet-escalated alerts
             models.Index(
                 fields=["created_at"],

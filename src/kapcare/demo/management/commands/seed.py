@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from kapcare.demo.synthetic import generate
 
@@ -40,6 +41,11 @@ class Command(BaseCommand):
             seed=options["seed"],
             progress=lambda message: self.stdout.write(f"  {message}"),
         )
+        # A bulk load leaves the planner without statistics; SQLite never gathers them by
+        # itself, and without them it picked a clinic-wide index for one patient's alerts.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self.stdout.write("  statistics gathered (ANALYZE)")
         self.stdout.write(
             self.style.SUCCESS(f"Synthetic network ready in {time.monotonic() - started:.1f} s.")
         )
