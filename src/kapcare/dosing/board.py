@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -47,10 +47,14 @@ class BoardRow:
 
 def board_rows(actor: Any, now: datetime) -> list[BoardRow]:
     """Active sessions of the actor's clinic, the ones with alerts first."""
+    # The policy's patient filter as a correlated EXISTS, not ``patient__in``: with an IN
+    # list SQLite walked every patient of the clinic and their sessions, so the board grew
+    # with the clinic; this way the few active sessions come from the (clinic, state) index
+    # and each is checked against the policy.
+    visible = patients_for(actor).filter(pk=OuterRef("patient_id"))
     sessions = (
-        DosingSession.objects.filter(
-            clinic=actor.clinic, state__in=ACTIVE_STATES, patient__in=patients_for(actor)
-        )
+        DosingSession.objects.filter(clinic=actor.clinic, state__in=ACTIVE_STATES)
+        .filter(Exists(visible))
         .select_related("patient", "appointment__room")
         .prefetch_related(
             Prefetch("readings", queryset=VitalsReading.objects.order_by("taken_at", "pk")),
