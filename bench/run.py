@@ -239,6 +239,13 @@ def headers_for(page: Page, credentials: dict[str, Any]) -> list[str]:
 
 
 def query_count(page: Page, url: str, headers: list[str]) -> int:
+    """Queries of one request, asked twice and the second kept: a signed-in session is
+    re-saved at most every 30 s, and that write must not land in one size's count only."""
+    query_count_once(page, url, headers)
+    return query_count_once(page, url, headers)
+
+
+def query_count_once(page: Page, url: str, headers: list[str]) -> int:
     data = None if page.body is None else page.body.encode()
     request = urllib.request.Request(url, data=data, method=page.method)
     for header in headers:
