@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kapcare.accounts.actors import PATIENT_ROLE, Actor
@@ -121,3 +123,12 @@ def dosed_sessions(world: Any, *days_ago: float, patient: Any = None) -> list[An
             )
         )
     return sessions
+
+
+def page_queries(client: Any, url: str) -> int:
+    """Queries of one GET of ``url``; the session's first request (it also writes the
+    session) is made first and not counted."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)

@@ -7,8 +7,6 @@ import re
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,7 +21,7 @@ from kapcare.measures.selectors import (
     smallest_meaningful_improvement,
 )
 from kapcare.patients.models import Patient
-from tests.measures.helpers import dosed_sessions, phq9_total, submit
+from tests.measures.helpers import dosed_sessions, page_queries, phq9_total, submit
 
 URL = "measures:worklist"
 
@@ -178,25 +176,17 @@ def test_a_page_past_the_end_shows_the_last_page_and_says_so(world: Any, client_
     assert _names(text) == [f"Offtrack{OFF_TRACK_PAGE_SIZE:03d}"]
 
 
-def _queries(client: Any) -> int:
-    url = reverse(URL)
-    client.get(url)  # the first request of a session also writes the session: not counted
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 def test_a_long_off_track_list_costs_the_same_queries_as_a_short_one(
     world: Any, client_for: Any
 ) -> None:
     client = client_for("therapist")
     _off_track(world, 1)
-    few = _queries(client)
+    few = page_queries(client, reverse(URL))
     more = _patients(world, OFF_TRACK_PAGE_SIZE + 10, first=1)
     for n, patient in enumerate(more):
         dosed_sessions(world, 14, patient=patient)
         _scores(world, patient, 20, 19, weeks_ago=50 - n / 2)
-    many = _queries(client)
+    many = page_queries(client, reverse(URL))
     page = client.get(reverse(URL)).content.decode()
     assert f"Off track ({OFF_TRACK_PAGE_SIZE + 11})" in page
     assert many == few, f"{few} queries for 1 patient off track, {many} for 36"

@@ -7,15 +7,13 @@ import re
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from kapcare.audit.models import AuditEvent
 from kapcare.measures.selectors import OPEN_ALERTS_PAGE_SIZE, OVERDUE_PAGE_SIZE
 from kapcare.patients.models import Patient
-from tests.measures.helpers import assign, phq9, phq9_total, submit
+from tests.measures.helpers import assign, page_queries, phq9, phq9_total, submit
 
 URL = "measures:worklist"
 
@@ -182,24 +180,16 @@ def test_paging_one_section_keeps_the_others_on_their_page(
     assert not any("abc" in link for link in page_links)
 
 
-def _queries(client: Any) -> int:
-    url = reverse(URL)
-    client.get(url)  # the first request of a session also writes the session: not counted
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 def test_a_long_overdue_list_costs_the_same_queries_as_a_short_one(
     world: Any, client_for: Any
 ) -> None:
     client = client_for("therapist")
     _overdue(world, 2)
     submit(world, phq9(0, 0, 0, 0, 0, 0, 0, 0, 1))
-    few = _queries(client)
+    few = page_queries(client, reverse(URL))
     _overdue(world, 58, first=2)
     _alerts(world, 3)
-    many = _queries(client)
+    many = page_queries(client, reverse(URL))
     page = client.get(reverse(URL)).content.decode()
     assert "Overdue questionnaires (60)" in page
     assert "Open safety alerts (4)" in page
