@@ -122,6 +122,9 @@ def dosed_sessions(world: Any, *days_ago: float, patient: Any = None) -> list[An
                 dose_started_at=appointment.start,
             )
         )
+    from kapcare.measures.progress import refresh_progress
+
+    refresh_progress([patient.pk])  # written around the discharge service, as the demo does
     return sessions
 
 

@@ -28,6 +28,8 @@ FEATURE_SEEDS = (
     "kapcare.exposure.demo.seed",
     "kapcare.integration.demo.seed",
     "kapcare.education.demo.seed",
+    # last: the seeds above write sessions and responses directly
+    "kapcare.measures.progress.refresh_demo_progress",
 )
 
 CEDAR_GROVE = "Cedar Grove Ketamine Clinic"

@@ -29,6 +29,7 @@ from kapcare.clinical.vitals import VitalSigns, assess, assess_sedation, parse_p
 from kapcare.dosing import gate
 from kapcare.dosing.models import DosingSession, VitalsReading
 from kapcare.integration.after_session import session_discharged
+from kapcare.measures.progress import refresh_progress
 from kapcare.treatment.models import Appointment, PlanStatus, TreatmentPlanRecord
 
 #: weight accepted at check-in; the dose calculator refuses outside this too
@@ -294,6 +295,7 @@ def session_discharge(
             override_reason=override,
         )
         session_discharged(actor=actor, session=moved)  # one-week reflection, check-in link
+        refresh_progress([moved.patient_id])  # one more completed session for the worklist
     # The next-day questionnaire was made when the dosing appointment was booked
     # (treatment.booking calls session_questionnaires_create); discharge adds none.
     return moved

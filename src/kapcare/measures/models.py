@@ -425,3 +425,42 @@ class SafetyAlert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == AlertStatus.OPEN
+
+
+class TreatmentProgress(models.Model):
+    """What the off-track rule needs to know about one patient, stored when it changes.
+
+    Written by ``measures.progress.refresh_progress`` whenever one of its inputs changes
+    (a response submitted or corrected, a dosing session discharged), so the worklist
+    reads a few columns per patient instead of looking up every patient's sessions and
+    first and latest scores on each view.
+    """
+
+    patient = models.OneToOneField(
+        Patient, primary_key=True, on_delete=models.CASCADE, related_name="treatment_progress"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    #: dosing sessions the patient has been discharged from
+    completed_sessions = models.PositiveIntegerField(default=0)
+    #: the first and the latest current PHQ-9 (None without one)
+    baseline = models.ForeignKey(
+        QuestionnaireResponse, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    baseline_at = models.DateTimeField(null=True)
+    baseline_total = models.FloatField(null=True)
+    latest = models.ForeignKey(
+        QuestionnaireResponse, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    latest_total = models.FloatField(null=True)
+    #: whole points the total fell from baseline to latest; None until a later score exists
+    improvement = models.IntegerField(null=True)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # the worklist's off-track list: a clinic's patients with too small an improvement
+            models.Index(fields=["clinic", "improvement"], name="progress_improvement_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Progress of patient {self.patient_id}"

@@ -23,13 +23,11 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Least, Round, RowNumber
+from django.db.models.functions import Least, RowNumber
 
 from kapcare.accounts.models import Clinic
 from kapcare.clinical.instruments import get_definition
@@ -41,8 +39,10 @@ from kapcare.measures.models import (
     MeasuresSettings,
     QuestionnaireResponse,
     SafetyAlert,
+    TreatmentProgress,
 )
 from kapcare.measures.paging import Page, page_within
+from kapcare.measures.progress import OFF_TRACK_INSTRUMENT
 from kapcare.measures.scoring import change_since_baseline
 from kapcare.patients.models import Patient, Status
 
@@ -328,24 +328,6 @@ def alert_inbox(
 # Off track -----------------------------------------------------------------------
 
 
-def _completed_dosing_sessions() -> Coalesce:
-    """How many dosing sessions the outer patient has completed (been discharged from).
-
-    A grouped subquery per patient, so candidates are chosen in SQL rather than by
-    reading every patient's count into Python.
-    """
-    from kapcare.dosing.models import DosingSession
-
-    done = (
-        DosingSession.objects.filter(patient_id=OuterRef("pk"), state="discharged")
-        .order_by()
-        .values("patient_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return Coalesce(Subquery(done, output_field=IntegerField()), 0)
-
-
 @dataclass(frozen=True)
 class OffTrack:
     patient: Patient
@@ -373,8 +355,6 @@ class OffTrackPage:
 OFF_TRACK_PAGE_SIZE = 25
 #: statuses in which a patient is having dosing sessions
 IN_TREATMENT = (Status.ACTIVE, Status.MAINTENANCE)
-#: the instrument whose change decides "off track": the PHQ-9, the course's primary measure
-OFF_TRACK_INSTRUMENT = "phq9"
 
 
 @functools.cache
@@ -411,42 +391,6 @@ def smallest_meaningful_improvement(instrument: str) -> int:
     return threshold
 
 
-def _judged_patients(clinic: Clinic, *, after_sessions: int) -> tuple[QuerySet[Any], Q]:
-    """The clinic's patients in treatment with what the rule needs, and the off-track test.
-
-    Only the first and the latest current PHQ-9 matter: each is read per patient in SQL
-    (the response index serves both), never every response of every patient. The
-    sessions test comes first so that the scores are only looked up for candidates.
-    """
-
-    def score_at(order: tuple[str, ...], column: str) -> Subquery:
-        current = current_responses(
-            QuestionnaireResponse.objects.filter(
-                patient_id=OuterRef("pk"), instrument=OFF_TRACK_INSTRUMENT
-            )
-        )
-        return Subquery(current.order_by(*order).values(column)[:1])
-
-    first, last = ("answered_at", "id"), ("-answered_at", "-id")
-    patients = Patient.objects.filter(clinic=clinic, status__in=IN_TREATMENT).alias(
-        sessions=_completed_dosing_sessions(),
-        first_id=score_at(first, "id"),
-        first_at=score_at(first, "answered_at"),
-        baseline_total=score_at(first, "total"),
-        latest_id=score_at(last, "id"),
-        latest_total=score_at(last, "total"),
-        # a sum's stored total is whole; Round mirrors QuestionnaireResponse.score
-        improvement=Round(F("baseline_total")) - Round(F("latest_total")),
-    )
-    off_track = (
-        Q(sessions__gte=after_sessions)
-        & ~Q(first_id=F("latest_id"))  # a baseline and at least one later score
-        # NULL without scores, so never true: the rule has no answer then
-        & Q(improvement__lt=smallest_meaningful_improvement(OFF_TRACK_INSTRUMENT))
-    )
-    return patients, off_track
-
-
 def off_track_patients(
     clinic: Clinic, *, after_sessions: int, page: int = 1, per_page: int = OFF_TRACK_PAGE_SIZE
 ) -> OffTrackPage:
@@ -456,26 +400,38 @@ def off_track_patients(
     Two queries whatever the size of the clinic: the exact counts, then the page. A
     ``page`` past the end gives the last page, with a notice saying so.
     """
-    patients, off_track = _judged_patients(clinic, after_sessions=after_sessions)
-    counts = patients.annotate(
-        judged_off_track=Case(When(off_track, then=1), default=0, output_field=IntegerField())
-    ).aggregate(checked=Count("pk"), off_track=Coalesce(Sum("judged_off_track"), 0))
+    threshold = smallest_meaningful_improvement(OFF_TRACK_INSTRUMENT)
+    # The rule reads each patient's stored progress (measures.progress keeps it current),
+    # so the clinic's size costs an index count, not a look-up of every patient's history.
+    off_track = Q(
+        treatment_progress__completed_sessions__gte=after_sessions,
+        # None until a baseline and a later score exist, so never true without them
+        treatment_progress__improvement__lt=threshold,
+    )
+    counts = Patient.objects.filter(clinic=clinic, status__in=IN_TREATMENT).aggregate(
+        checked=Count("pk"), off_track=Count("pk", filter=off_track)
+    )
     shown, notice = page_within(page, size=per_page, count=counts["off_track"])
     found = (
-        patients.filter(off_track)
-        .order_by("first_at", "first_id")
-        .annotate(completed=F("sessions"), baseline=F("baseline_total"), latest=F("latest_total"))
+        TreatmentProgress.objects.filter(
+            clinic=clinic,
+            patient__status__in=IN_TREATMENT,
+            completed_sessions__gte=after_sessions,
+            improvement__lt=threshold,
+        )
+        .select_related("patient")
+        .order_by("baseline_at", "baseline_id")
     )
     rows = [
         OffTrack(
-            patient=patient,
-            sessions=patient.completed,
+            patient=progress.patient,
+            sessions=progress.completed_sessions,
             instrument=OFF_TRACK_INSTRUMENT,
             # whole, as QuestionnaireResponse.score gives a sum (the threshold needs one)
-            baseline=round(patient.baseline),
-            latest=round(patient.latest),
+            baseline=round(progress.baseline_total or 0),
+            latest=round(progress.latest_total or 0),
         )
-        for patient in found[shown.offset : shown.offset + per_page]
+        for progress in found[shown.offset : shown.offset + per_page]
     ]
     return OffTrackPage(rows=rows, page=shown, checked_patients=counts["checked"], notice=notice)
 

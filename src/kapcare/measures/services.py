@@ -32,6 +32,7 @@ from kapcare.measures.models import (
     SafetyAlert,
     ScheduleKind,
 )
+from kapcare.measures.progress import OFF_TRACK_INSTRUMENT, refresh_progress
 from kapcare.measures.scoring import score_answers
 from kapcare.measures.selectors import settings_for
 from kapcare.patients.models import Patient
@@ -325,6 +326,8 @@ def response_submit(
             "corrects": corrects.pk if corrects else None,
         },
     )
+    if definition.key == OFF_TRACK_INSTRUMENT:
+        refresh_progress([patient.pk])  # the worklist's off-track list reads it
     raised = alerts.raise_for_response(actor=actor, response=response, now=now)
     return Submission(response=response, alerts=raised)
 

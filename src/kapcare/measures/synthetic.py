@@ -39,6 +39,7 @@ from kapcare.measures.models import (
     SafetyAlert,
     ScheduleKind,
 )
+from kapcare.measures.progress import refresh_progress
 from kapcare.measures.scoring import Scored, change_since_baseline, score_answers
 from kapcare.measures.selectors import settings_for
 from kapcare.patients.models import Patient
@@ -217,6 +218,10 @@ def generate(network: Network, rng: random.Random, say: Callable[[str], None]) -
     with transaction.atomic():
         _screening(network, rng, scorer, totals)
     say(", ".join(f"{n} {what}" for what, n in totals.items()))
+    # written in bulk, around the services: the worklist's stored progress is made here
+    # (the dosing generator ran before this one, so every session is already written)
+    refreshed = refresh_progress(patient.pk for patient in network.patients)
+    say(f"{refreshed} patients' progress stored")
 
 
 def _response(
