@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from kapcare.accounts.policy import Perm, has_perm
 
@@ -126,11 +128,22 @@ NAV = (
 
 
 def navigation_for(request: HttpRequest, actor: Any) -> list[NavItem]:
-    urls = [(label, reverse(name)) for label, name, perm in NAV if _allowed(actor, perm)]
+    urls = [(label, _url(name)) for label, name, perm in NAV if _allowed(actor, perm)]
     # Only the most specific match is current: "/portal/" is not lit on "/portal/access-log/".
     matches = [url for _, url in urls if request.path.startswith(url)]
     current = max(matches, key=len, default=None)
     return [NavItem(label, url, url == current) for label, url in urls]
+
+
+def _url(name: str) -> str:
+    # Every page draws the navigation; its addresses only change with the URL
+    # configuration or the prefix the site is mounted at, so each is reversed once.
+    return _reversed(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=256)
+def _reversed(name: str, prefix: str, urlconf: str) -> str:
+    return reverse(name, urlconf=urlconf)
 
 
 def _allowed(actor: Any, perm: Perm | str) -> bool:
