@@ -14,6 +14,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
 from kapcare.core.env import ConfigurationError, env_bool, env_int, env_list, env_str
+from kapcare.core.planner_statistics import sqlite_on_open
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("KAPCARE_VAR_DIR", str(Path.cwd() / "var")) or "var")
@@ -133,7 +134,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the single writer; FULL makes each commit durable;
         # IMMEDIATE takes the write lock at BEGIN so concurrent writers queue instead of failing.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+        # Where the linked SQLite can, each new connection re-analyses stale tables (about a
+        # millisecond when none is), so a long-running server keeps its planner statistics.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+        + sqlite_on_open(),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }

@@ -6,8 +6,8 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
 
+from kapcare.core.planner_statistics import refresh_planner_statistics
 from kapcare.demo.synthetic import generate
 
 
@@ -43,9 +43,8 @@ class Command(BaseCommand):
         )
         # A bulk load leaves the planner without statistics; SQLite never gathers them by
         # itself, and without them it picked a clinic-wide index for one patient's alerts.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        self.stdout.write("  statistics gathered (ANALYZE)")
+        gathered = refresh_planner_statistics(full=True)
+        self.stdout.write(f"  statistics gathered ({'; '.join(gathered.statements)})")
         self.stdout.write(
             self.style.SUCCESS(f"Synthetic network ready in {time.monotonic() - started:.1f} s.")
         )
