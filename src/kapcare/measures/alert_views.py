@@ -30,20 +30,20 @@ from kapcare.measures.access import (
 )
 from kapcare.measures.forms import AcknowledgeForm, MeasuresSettingsForm
 from kapcare.measures.models import MeasuresSettings
-from kapcare.measures.paging import Page, requested_page
+from kapcare.measures.paging import Page, PagedList, asked_pages, page_links, requested_page
 from kapcare.measures.selectors import ListPage, OffTrackPage, settings_for, worklist
 
 #: the worklist's paged sections: the query parameter of each and the heading its links open at
 WORKLIST_SECTIONS = {
-    "alerts": ("alerts_page", "wl-alerts-h"),
-    "overdue": ("overdue_page", "wl-overdue-h"),
-    "off_track": ("off_track_page", "wl-track-h"),
+    "alerts": PagedList("alerts_page", "wl-alerts-h"),
+    "overdue": PagedList("overdue_page", "wl-overdue-h"),
+    "off_track": PagedList("off_track_page", "wl-track-h"),
 }
 
 #: the inbox's paged sections: the query parameter of each and the heading its links open at
 INBOX_SECTIONS = {
-    "open": ("open_page", "open-h"),
-    "acknowledged": ("acknowledged_page", "closed-h"),
+    "open": PagedList("open_page", "open-h"),
+    "acknowledged": PagedList("acknowledged_page", "closed-h"),
 }
 
 
@@ -51,7 +51,7 @@ INBOX_SECTIONS = {
 @require(Perm.PATIENT_CLINICAL)
 def alert_inbox(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    asked, problems = _asked_pages(request.GET, INBOX_SECTIONS)
+    asked, problems = asked_pages(request.GET, INBOX_SECTIONS)
     inbox = selectors.alert_inbox(
         marking_my_patients(actor, alerts_for(actor)),
         open_page=asked["open"],
@@ -126,9 +126,9 @@ def _page_that_still_exists(actor: Actor, back: str) -> str:
         return back
     # both pages list the same open alerts (the clinic's), in the same order
     if page_name == "measures:alerts":
-        field, size = INBOX_SECTIONS["open"][0], selectors.INBOX_OPEN_PAGE_SIZE
+        field, size = INBOX_SECTIONS["open"].field, selectors.INBOX_OPEN_PAGE_SIZE
     elif page_name == "measures:worklist":
-        field, size = WORKLIST_SECTIONS["alerts"][0], selectors.OPEN_ALERTS_PAGE_SIZE
+        field, size = WORKLIST_SECTIONS["alerts"].field, selectors.OPEN_ALERTS_PAGE_SIZE
     else:
         return back
     query = QueryDict(parts.query, mutable=True)
@@ -154,49 +154,22 @@ class SectionPages:
     notice: str
 
 
-def _asked_pages(
-    query: QueryDict, sections: dict[str, tuple[str, str]]
-) -> tuple[dict[str, int], dict[str, str]]:
-    """The page asked for in each section, and why an asked page number was refused."""
-    asked: dict[str, int] = {}
-    problems: dict[str, str] = {}
-    for section, (field, _) in sections.items():
-        asked[section], problems[section] = requested_page(query.get(field), field=field)
-    return asked, problems
-
-
 def _section_pages(
     query: QueryDict,
-    sections: dict[str, tuple[str, str]],
+    sections: dict[str, PagedList],
     *,
     shown: dict[str, Page],
     problems: dict[str, str],
     notices: dict[str, str],
 ) -> dict[str, SectionPages]:
-    """Each section's links and notice.
-
-    A link keeps every other section on the page it shows (never on a page number that
-    was refused) and any other query parameter as it was.
-    """
-    others = query.copy()
-    for field, _ in sections.values():
-        others.pop(field, None)
-
-    def link(section: str, number: int) -> str:
-        params = others.copy()
-        for each, (field, _) in sections.items():
-            page_number = number if each == section else shown[each].number
-            if each == section or page_number > 1:
-                params[field] = str(page_number)
-        return f"?{params.urlencode()}#{sections[section][1]}"
-
+    """Each section's links (see ``paging.page_links``) and notice."""
+    links = page_links(query, sections, shown)
     pages = {}
-    for section, (field, _) in sections.items():
-        page = shown[section]
-        past_the_end = f"{field}: {notices[section]}" if notices[section] else ""
+    for section, listed in sections.items():
+        past_the_end = f"{listed.field}: {notices[section]}" if notices[section] else ""
         pages[section] = SectionPages(
-            previous=link(section, page.previous_number) if page.has_previous else "",
-            next=link(section, page.next_number) if page.has_next else "",
+            previous=links[section].previous,
+            next=links[section].next,
             notice=problems[section] or past_the_end,
         )
     return pages
@@ -207,7 +180,7 @@ def _section_pages(
 def needs_attention(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     now = timezone.now()
-    asked, problems = _asked_pages(request.GET, WORKLIST_SECTIONS)
+    asked, problems = asked_pages(request.GET, WORKLIST_SECTIONS)
     work = worklist(
         actor.clinic,
         now,

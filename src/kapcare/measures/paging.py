@@ -6,7 +6,10 @@ costs the same to read and to draw however long the list becomes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from django.http import QueryDict
 
 #: a page number beyond this is read as "the last page": it keeps offsets in range
 FARTHEST_PAGE = 1_000_000
@@ -77,3 +80,62 @@ def page_within(number: int, *, size: int, count: int) -> tuple[Page, str]:
     if number <= last:
         return Page(number, size, count), ""
     return Page(last, size, count), f"There is no page {number}; page {last}, the last, is shown."
+
+
+@dataclass(frozen=True)
+class PagedList:
+    """One of a page's paged lists: the query parameter naming its page, and the id of
+    the heading its page links open at."""
+
+    field: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """Links to a list's previous and next pages ("" when there is none)."""
+
+    previous: str
+    next: str
+
+
+def asked_pages(
+    query: QueryDict, lists: Mapping[str, PagedList]
+) -> tuple[dict[str, int], dict[str, str]]:
+    """The page asked for in each list, and why an asked page number was refused ("" if not)."""
+    asked: dict[str, int] = {}
+    problems: dict[str, str] = {}
+    for key, listed in lists.items():
+        asked[key], problems[key] = requested_page(query.get(listed.field), field=listed.field)
+    return asked, problems
+
+
+def page_links(
+    query: QueryDict, lists: Mapping[str, PagedList], shown: Mapping[str, Page]
+) -> dict[str, PageLinks]:
+    """Links between the pages of each list in ``shown`` (the lists the page shows).
+
+    A link names its own list's page (page 1 too) and keeps every other list on the page
+    it shows (never on a page number that was refused, left out when it is page 1), in
+    the order of ``shown``, after any other query parameter as it was. A page parameter
+    of ``lists`` that is not shown is dropped.
+    """
+    others = query.copy()
+    for listed in lists.values():
+        others.pop(listed.field, None)
+
+    def link(target: str, number: int) -> str:
+        params = others.copy()
+        for key, page in shown.items():
+            page_number = number if key == target else page.number
+            if key == target or page_number > 1:
+                params[lists[key].field] = str(page_number)
+        return f"?{params.urlencode()}#{lists[target].anchor}"
+
+    return {
+        key: PageLinks(
+            previous=link(key, page.previous_number) if page.has_previous else "",
+            next=link(key, page.next_number) if page.has_next else "",
+        )
+        for key, page in shown.items()
+    }

@@ -30,7 +30,7 @@ from kapcare.measures.forms import (
     read_answers,
 )
 from kapcare.measures.models import AssignmentStatus
-from kapcare.measures.paging import requested_page
+from kapcare.measures.paging import PagedList, asked_pages, page_links
 from kapcare.measures.selectors import alerts_of, bounded_history, dose_times, open_assignments_of
 from kapcare.measures.summaries import InstrumentSummary, answer_text, compare, summarise
 from kapcare.patients.views import chart_context, chart_queryset
@@ -74,8 +74,8 @@ class HistoryNav:
     notice: str
 
 
-def _history_param(instrument: str) -> str:
-    return f"{instrument}_page"
+#: each instrument's list of responses: its page parameter and the heading its links open at
+HISTORY_LISTS = {key: PagedList(f"{key}_page", f"inst-{key}-h") for key in DEFINITIONS}
 
 
 def _history_navs(
@@ -84,39 +84,18 @@ def _history_navs(
     asked: dict[str, int],
     problems: dict[str, str],
 ) -> list[tuple[InstrumentSummary, HistoryNav]]:
-    """Each summary with links to its newer and older responses.
-
-    The links keep every other list on the page it shows (never on a page number that
-    was refused), and any other query parameter as it was.
-    """
-    kept = query.copy()
-    for key in DEFINITIONS:
-        kept.pop(_history_param(key), None)
-    for s in summaries:
-        if s.page.number > 1:
-            kept[_history_param(s.definition.key)] = str(s.page.number)
-
-    def link(instrument: str, number: int) -> str:
-        params = kept.copy()
-        params.pop(_history_param(instrument), None)
-        if number > 1:
-            params[_history_param(instrument)] = str(number)
-        return f"?{params.urlencode()}#inst-{instrument}-h"
-
+    """Each summary with links to its newer and older responses (see ``paging.page_links``)."""
+    links = page_links(query, HISTORY_LISTS, {s.definition.key: s.page for s in summaries})
     sections = []
     for s in summaries:
         key, page = s.definition.key, s.page
-        notice = problems.get(key, "")
+        notice = problems[key]
         if page.number < asked[key]:
             notice = (
                 f"{s.definition.abbreviation} answers: there is no page {asked[key]}; "
                 f"page {page.number}, the last, is shown."
             )
-        nav = HistoryNav(
-            newer=link(key, page.previous_number) if page.has_previous else "",
-            older=link(key, page.next_number) if page.has_next else "",
-            notice=notice,
-        )
+        nav = HistoryNav(newer=links[key].previous, older=links[key].next, notice=notice)
         sections.append((s, nav))
     return sections
 
@@ -127,13 +106,7 @@ def _tab_context(
     now = timezone.now()
     zone = ZoneInfo(patient.clinic.time_zone)
     query = query if query is not None else QueryDict()
-    asked: dict[str, int] = {}
-    problems: dict[str, str] = {}
-    for key in DEFINITIONS:
-        field = _history_param(key)
-        asked[key], problem = requested_page(query.get(field), field=field)
-        if problem:
-            problems[key] = problem
+    asked, problems = asked_pages(query, HISTORY_LISTS)
     histories = bounded_history(patient, pages=asked)
     summaries = summarise(histories, zone=zone, doses=dose_times(patient))
     return {

@@ -1,0 +1,40 @@
+"""Links between the pages of several lists on one page (the inbox, the worklist, the tab)."""
+
+from __future__ import annotations
+
+from django.http import QueryDict
+
+from kapcare.measures.paging import Page, PagedList, PageLinks, asked_pages, page_links
+
+LISTS = {
+    "open": PagedList("open_page", "open-h"),
+    "closed": PagedList("closed_page", "closed-h"),
+    "hidden": PagedList("hidden_page", "hidden-h"),
+}
+
+
+def test_a_link_keeps_the_other_lists_on_their_pages_and_other_parameters_as_they_were() -> None:
+    query = QueryDict("sort=name&open_page=2&closed_page=3&hidden_page=4")
+    shown = {"open": Page(2, 10, 35), "closed": Page(3, 10, 35)}
+    links = page_links(query, LISTS, shown)
+    assert links["open"].previous == "?sort=name&open_page=1&closed_page=3#open-h"
+    assert links["open"].next == "?sort=name&open_page=3&closed_page=3#open-h"
+    # a list that is not shown drops its page parameter
+    assert links["closed"].next == "?sort=name&open_page=2&closed_page=4#closed-h"
+    assert "hidden" not in links
+
+
+def test_there_is_no_link_before_the_first_page_or_after_the_last() -> None:
+    links = page_links(QueryDict(), LISTS, {"open": Page(1, 10, 10)})
+    assert links["open"] == PageLinks(previous="", next="")
+
+
+def test_links_carry_the_page_shown_never_the_number_asked() -> None:
+    query = QueryDict("open_page=abc&closed_page=9")
+    asked, problems = asked_pages(query, LISTS)
+    assert asked == {"open": 1, "closed": 9, "hidden": 1}
+    assert problems["open"] == "open_page: “abc” is not a page number; page 1 is shown."
+    assert problems["closed"] == problems["hidden"] == ""
+    shown = {"open": Page(1, 10, 35), "closed": Page(4, 10, 35)}
+    links = page_links(query, LISTS, shown)
+    assert links["open"].next == "?open_page=2&closed_page=4#open-h"
