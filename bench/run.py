@@ -8,6 +8,11 @@ with the bench baselines mounted, and drives every page with ``wrk``: 8 connecti
 for throughput and 1 connection for latency. It prints a table and writes JSON.
 Absolute figures are logged; only ratios to ``hello`` of the same run are compared
 with the targets, so results travel between machines.
+
+Building the databases takes longer than measuring them and needs no quiet machine:
+``--workdir DIR --build-only`` builds both sizes into DIR and stops; a later run with
+the same ``--workdir`` measures the databases already built there instead of building
+them again.
 """
 
 from __future__ import annotations
@@ -182,29 +187,51 @@ print(json.dumps({"cookie": s.session_key, "token": token, "write_token": writer
 """
 
 
-def prepare(database: str, patients: int, workdir: Path) -> tuple[dict[str, str], dict[str, Any]]:
+BUILT = "built.json"  # written once a size's database is complete
+
+
+def database_url(database: str, patients: int, var_dir: Path) -> str:
+    if database == "sqlite":
+        return f"sqlite:///{var_dir / 'bench.sqlite3'}"
+    base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    return base.rsplit("/", 1)[0] + f"/kapcare_bench_{patients}"
+
+
+def build(database: str, patients: int, workdir: Path) -> dict[str, str]:
+    """A database of ``patients`` synthetic patients, or the one already built in workdir."""
     var_dir = workdir / f"var-{patients}"
     var_dir.mkdir(parents=True, exist_ok=True)
-    if database == "sqlite":
-        url = f"sqlite:///{var_dir / 'bench.sqlite3'}"
-    else:
-        base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-        name = f"kapcare_bench_{patients}"
-        admin = base
+    url = database_url(database, patients, var_dir)
+    env = environment(url, var_dir)
+    marker = var_dir / BUILT
+    if marker.exists() and json.loads(marker.read_text()).get("url") == url:
+        print(f"  reusing the {patients}-patient {database} database built before", flush=True)
+        kapcare(env, "migrate", "-v0")  # a change since the build may bring a migration
+        kapcare(env, "collectstatic", "--noinput", "-v0")
+        return env
+    marker.unlink(missing_ok=True)
+    if database == "postgres":
+        admin = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+        name = url.rsplit("/", 1)[1]
         subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
         subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
-        url = base.rsplit("/", 1)[0] + f"/{name}"
-    env = environment(url, var_dir)
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            (var_dir / f"bench.sqlite3{suffix}").unlink(missing_ok=True)
     kapcare(env, "migrate", "-v0")
     kapcare(env, "collectstatic", "--noinput", "-v0")
     started = time.monotonic()
     kapcare(env, "seed", "--patients", str(patients), "--clinics", "2", "--seed", "1")
-    print(
-        f"  seeded {patients} patients on {database} in {time.monotonic() - started:.1f} s",
-        flush=True,
-    )
+    elapsed = time.monotonic() - started
+    print(f"  seeded {patients} patients on {database} in {elapsed:.1f} s", flush=True)
     if database == "postgres":
         kapcare(env, "dbshell", "--", "-qc", "VACUUM ANALYZE")
+    marker.write_text(json.dumps({"url": url, "patients": patients, "seed_seconds": elapsed}))
+    return env
+
+
+def prepare(database: str, patients: int, workdir: Path) -> tuple[dict[str, str], dict[str, Any]]:
+    env = build(database, patients, workdir)
     credentials = json.loads(
         kapcare(env, "shell", "-c", CREDENTIALS_SCRIPT).strip().splitlines()[-1]
     )
@@ -401,13 +428,25 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=int, default=5, help="seconds per wrk run (default 5)")
     parser.add_argument("--json", type=Path, help="write the figures as JSON here")
+    parser.add_argument(
+        "--workdir", type=Path, help="keep the databases here; reuse the ones already built"
+    )
+    parser.add_argument(
+        "--build-only", action="store_true", help="build both sizes' databases, then stop"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     if not 1 <= args.seconds <= 60:
         raise SystemExit("--seconds: must be between 1 and 60")
-    workdir = Path(tempfile.mkdtemp(prefix="kapcare-bench-"))
+    if args.build_only and args.workdir is None:
+        raise SystemExit("--build-only: needs --workdir, where the databases are kept")
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kapcare-bench-"))
     print(f"{args.database}: {args.patients} and {args.patients * args.scale} patients", flush=True)
+    if args.build_only:
+        for patients in (args.patients, args.patients * args.scale):
+            build(args.database, patients, workdir)
+        return
     small = measure(args.database, args.patients, args.seconds, workdir)
     large = measure(args.database, args.patients * args.scale, args.seconds, workdir)
     report = [
@@ -426,7 +465,8 @@ def main() -> None:
                 {"database": args.database, "results": [asdict(r) for r in small + large]}, indent=2
             )
         )
-    shutil.rmtree(workdir, ignore_errors=True)
+    if args.workdir is None:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
