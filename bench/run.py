@@ -156,9 +156,14 @@ token = api_token_create(actor=Actor(user=m.user, clinic=m.clinic, role=m.role, 
                          name="bench", scope="read", days=1).raw
 writer = api_token_create(actor=Actor(user=m.user, clinic=m.clinic, role=m.role, membership=m),
                           name="bench-write", scope="write", days=1).raw
-ids = list(Patient.objects.filter(clinic=m.clinic, status="active")
-           .order_by("pk").values_list("pk", flat=True))
-patient = Patient.objects.get(pk=ids[len(ids) // 2])
+# The measured patient has the median history of the clinic's active patients, so both
+# sizes measure a patient with as much to show, not whoever sits in the middle by id.
+from django.db.models import Count
+histories = sorted(
+    Patient.objects.filter(clinic=m.clinic, status="active")
+    .annotate(n=Count("responses")).values_list("n", "pk"))
+median = histories[len(histories) // 2][0]
+patient = Patient.objects.get(pk=min(histories, key=lambda h: (abs(h[0] - median), h[1]))[1])
 # The bench prescriber is on this patient's care team at every size, as in real use: what
 # the care team may see (shared journal entries, notes) then costs the same at both sizes.
 from kapcare.patients.models import CareTeamMember, TeamRole
