@@ -28,7 +28,7 @@ from tests.measures.helpers import assign, phq9, phq9_total, submit
 EXPECTED = {
     "patient chart": 14,
     "measures tab": 16,  # + the dosing sessions marked on the charts
-    # each section a COUNT and then one page: off track (judged in SQL), open alerts and
+    # each section a COUNT and then one page: off track (stored progress), open alerts and
     # overdue questionnaires; the two bounded lists add a query each over reading all
     "clinic worklist": 16,
     # open and acknowledged alerts: each a COUNT and then one page, marked "your patient"
@@ -36,7 +36,8 @@ EXPECTED = {
     "alerts inbox": 13,
     "API patient read": 8,
     "API patients list": 9,
-    "API scores list": 8,
+    # a page of scores, their count, and the baselines they are compared with
+    "API scores list": 10,
 }
 
 

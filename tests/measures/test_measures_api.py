@@ -61,12 +61,33 @@ def test_responses_and_scores_are_listed_with_change_from_baseline(
     listed = send(client, "get", f"/api/v1/patients/{world.jordan.pk}/responses").json()
     assert listed["count"] == 2
     assert [r["total"] for r in listed["items"]] == [18, 8]
-    scores = send(client, "get", f"/api/v1/patients/{world.jordan.pk}/scores").json()
+    scores = send(client, "get", f"/api/v1/patients/{world.jordan.pk}/scores").json()["items"]
     assert scores[0]["change_from_baseline"] is None
     assert scores[1]["change_from_baseline"] == -10
     assert scores[1]["response"] is True
     assert scores[1]["remission"] is False
     assert scores[1]["meaningful_improvement"] is True
+
+
+def test_scores_come_a_page_at_a_time_each_compared_with_its_baseline(
+    world: Any, client_for: Any
+) -> None:
+    start = timezone.now() - dt.timedelta(weeks=10)
+    baseline = submit(world, phq9_total(20), when=start).response
+    submit(world, {str(i): 2 for i in range(1, 8)}, instrument="gad7", when=start)
+    for week, total in enumerate((18, 15, 12, 9), start=1):
+        submit(world, phq9_total(total), when=start + dt.timedelta(weeks=week))
+    client = client_for("therapist")
+    url = f"/api/v1/patients/{world.jordan.pk}/scores"
+    page = send(client, "get", f"{url}?limit=2&offset=4").json()
+    assert (page["count"], page["limit"], page["offset"]) == (6, 2, 4)
+    assert [(s["instrument"], s["score"]) for s in page["items"]] == [("phq9", 12), ("phq9", 9)]
+    # the baseline is on the first page, yet each score on this one is compared with it
+    assert {s["baseline_response_id"] for s in page["items"]} == {baseline.pk}
+    assert [s["change_from_baseline"] for s in page["items"]] == [-8, -11]
+    too_many = send(client, "get", f"{url}?limit=100000")
+    assert too_many.status_code == 422
+    assert "limit" in too_many.content.decode()
 
 
 def test_alerts_are_listed_and_acknowledged_with_a_note(world: Any, client_for: Any) -> None:

@@ -28,7 +28,11 @@ from kapcare.measures import services
 from kapcare.measures.access import alerts_for, assignment_of, get_alert
 from kapcare.measures.models import AlertStatus, QuestionnaireResponse, SafetyAlert
 from kapcare.measures.scoring import change_since_baseline
-from kapcare.measures.selectors import responses_of
+from kapcare.measures.selectors import (
+    current_responses,
+    first_of_each_instrument,
+    responses_of,
+)
 
 router = Router(tags=["measures"])
 
@@ -208,27 +212,39 @@ def submit_response(
     )
 
 
+class ScorePage(Schema):
+    items: list[ScoreOut]
+    count: int
+    limit: int
+    offset: int
+
+
 @router.get(
     "/patients/{patient_id}/scores",
-    response=list[ScoreOut],
+    response=ScorePage,
     url_name="scores",
-    summary="A patient's scores with change from baseline (corrected responses left out)",
+    summary="A patient's scores with change from baseline, oldest first (corrected ones left out)",
 )
-def list_scores(request: HttpRequest, patient_id: int) -> list[dict[str, Any]]:
+def list_scores(request: HttpRequest, patient_id: int, paging: Query[Paging]) -> dict[str, Any]:
     actor = authorize(request, Perm.PATIENT_CLINICAL)
     patient = _patient(actor, patient_id, Perm.PATIENT_CLINICAL)
-    baselines: dict[str, QuestionnaireResponse] = {}
-    scores = []
-    for response in responses_of(patient):
-        if response.superseded or response.score is None:  # type: ignore[attr-defined]
-            continue
-        baseline = baselines.setdefault(response.instrument, response)
+    # Paged like every list: years of daily check-ins must not come back in one reply.
+    scored = current_responses(
+        QuestionnaireResponse.objects.filter(
+            patient=patient, clinic_id=patient.clinic_id, total__isnull=False
+        )
+    ).order_by("answered_at", "id")
+    page = list(scored[paging.offset : paging.offset + paging.limit])
+    baselines = first_of_each_instrument(scored, {r.instrument for r in page})
+    items = []
+    for response in page:
+        baseline = baselines[response.instrument]
         change = (
             change_since_baseline(response.instrument, baseline.score, response.score)
             if baseline.pk != response.pk
             else None
         )
-        scores.append(
+        items.append(
             {
                 "response_id": response.pk,
                 "instrument": response.instrument,
@@ -245,7 +261,7 @@ def list_scores(request: HttpRequest, patient_id: int) -> list[dict[str, Any]]:
                 "meaningful_worsening": change.meaningful_worsening if change else None,
             }
         )
-    return scores
+    return {"items": items, "count": scored.count(), "limit": paging.limit, "offset": paging.offset}
 
 
 @router.get(

@@ -104,6 +104,21 @@ def responses_of(patient: Patient) -> QuerySet[QuestionnaireResponse]:
     )
 
 
+def first_of_each_instrument(
+    responses: QuerySet[QuestionnaireResponse], instruments: set[str]
+) -> dict[str, QuestionnaireResponse]:
+    """The first of ``responses`` (ordered by when answered) for each of ``instruments``:
+    the baselines a page of scores is compared with, one query however long the history."""
+    if not instruments:
+        return {}
+    first = responses.filter(instrument__in=instruments).annotate(
+        position=Window(
+            RowNumber(), partition_by=[F("instrument")], order_by=[F("answered_at"), F("id")]
+        )
+    )
+    return {r.instrument: r for r in first.filter(position=1)}
+
+
 # A patient's scores, bounded ------------------------------------------------------
 
 #: scores drawn per instrument besides the baseline. A count rather than a time window,
