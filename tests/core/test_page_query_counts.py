@@ -31,9 +31,9 @@ EXPECTED = {
     # each section a COUNT and then one page: off track (stored progress), open alerts and
     # overdue questionnaires; the two bounded lists add a query each over reading all
     "clinic worklist": 16,
-    # open and acknowledged alerts: each a COUNT and then one page, marked "your patient"
-    # in the same read
-    "alerts inbox": 13,
+    # open and acknowledged alerts: each a COUNT and then one page; then which of the
+    # listed alerts are about the reader's patients
+    "alerts inbox": 14,
     "API patient read": 8,
     "API patients list": 9,
     # a page of scores, their count, and the baselines they are compared with
@@ -114,6 +114,7 @@ def test_measured_pages_cost_the_same_queries_at_two_data_sizes(
     ).raw
     browser = client_for("prescriber")
     submit(world, phq9_total(14))
+    submit(world, phq9(0, 0, 0, 0, 0, 0, 0, 0, 1), by="nurse")  # one open alert
     small = _counts(world, browser, token)
     _grow(world)
     large = _counts(world, browser, token)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from kapcare.accounts.actors import Actor
@@ -29,16 +29,19 @@ def alerts_for(actor: Actor | None) -> QuerySet[SafetyAlert]:
     return SafetyAlert.objects.filter(clinic=actor.clinic)
 
 
-def marking_my_patients(actor: Actor, alerts: QuerySet[SafetyAlert]) -> QuerySet[SafetyAlert]:
-    """``alerts``, each with ``on_my_patient``: whether the actor sits on the patient's care
-    team. Read with the alerts themselves, so marking them costs no query of its own."""
-    mine = Patient.objects.filter(my_patients_filter(actor), pk=OuterRef("patient_id"))
-    return alerts.annotate(on_my_patient=Exists(mine))
+def my_patients_among(actor: Actor, alerts: Iterable[SafetyAlert]) -> set[int]:
+    """Ids of ``alerts`` about patients on whose care team the actor sits.
 
-
-def my_patients_among(alerts: Iterable[Any]) -> set[int]:
-    """Ids of the alerts, read through ``marking_my_patients``, about the actor's patients."""
-    return {alert.pk for alert in alerts if alert.on_my_patient}
+    One query over the listed alerts' patients only. (An EXISTS beside each alert let
+    PostgreSQL hash the actor's whole care-team list, which grows with the clinic.)
+    """
+    listed = list(alerts)
+    mine = set(
+        Patient.objects.filter(
+            my_patients_filter(actor), pk__in={alert.patient_id for alert in listed}
+        ).values_list("pk", flat=True)
+    )
+    return {alert.pk for alert in listed if alert.patient_id in mine}
 
 
 def get_alert(actor: Actor | None, alert_id: Any, perm: Perm) -> SafetyAlert:

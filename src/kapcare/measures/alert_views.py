@@ -25,7 +25,6 @@ from kapcare.measures import selectors
 from kapcare.measures.access import (
     alerts_for,
     get_alert,
-    marking_my_patients,
     my_patients_among,
 )
 from kapcare.measures.forms import AcknowledgeForm, MeasuresSettingsForm
@@ -53,7 +52,7 @@ def alert_inbox(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     asked, problems = asked_pages(request.GET, INBOX_SECTIONS)
     inbox = selectors.alert_inbox(
-        marking_my_patients(actor, alerts_for(actor)),
+        alerts_for(actor),
         open_page=asked["open"],
         acknowledged_page=asked["acknowledged"],
     )
@@ -82,7 +81,7 @@ def alert_inbox(request: HttpRequest) -> HttpResponse:
                 problems=problems,
                 notices={key: listed.notice for key, listed in sections.items()},
             ),
-            "mine": my_patients_among([*inbox.open.rows, *inbox.acknowledged.rows]),
+            "mine": my_patients_among(actor, [*inbox.open.rows, *inbox.acknowledged.rows]),
             "form": AcknowledgeForm(),
             "can_acknowledge": has_perm(actor, Perm.ALERT_ACKNOWLEDGE),
         },

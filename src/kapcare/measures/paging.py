@@ -17,11 +17,16 @@ FARTHEST_PAGE = 1_000_000
 
 @dataclass(frozen=True)
 class Page:
-    """Page ``number`` (from 1) of ``count`` rows shown ``size`` at a time."""
+    """Page ``number`` (from 1) of ``count`` rows shown ``size`` at a time.
+
+    ``more`` says the list is longer than ``count``: a history counted only up to a
+    bound, because counting all of it would cost more every year.
+    """
 
     number: int
     size: int
     count: int
+    more: bool = False
 
     @property
     def pages(self) -> int:
@@ -74,11 +79,15 @@ def requested_page(raw: str | None, *, field: str) -> tuple[int, str]:
     return min(number, FARTHEST_PAGE), ""
 
 
-def page_within(number: int, *, size: int, count: int) -> tuple[Page, str]:
+def page_within(number: int, *, size: int, count: int, more: bool = False) -> tuple[Page, str]:
     """Page ``number``, or the last page (with a message) when the list is shorter."""
     last = Page(1, size, count).pages
     if number <= last:
-        return Page(number, size, count), ""
+        return Page(number, size, count, more), ""
+    if more:
+        return Page(last, size, count, more), (
+            f"Only the latest {count:,} are listed here; page {last}, the last, is shown."
+        )
     return Page(last, size, count), f"There is no page {number}; page {last}, the last, is shown."
 
 

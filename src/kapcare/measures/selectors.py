@@ -285,13 +285,21 @@ class ListPage(Generic[Row]):
         return self.page.count
 
 
-def page_of(rows: QuerySet[Row], *, page: int, size: int) -> ListPage[Row]:
+def page_of(
+    rows: QuerySet[Row], *, page: int, size: int, count_up_to: int | None = None
+) -> ListPage[Row]:
     """Page ``page`` of ``rows``, kept in their order; past the end gives the last page.
 
     Two queries whatever the length of the list: a COUNT, then the page alone
-    (LIMIT/OFFSET), so no more than ``size`` rows are ever read.
+    (LIMIT/OFFSET), so no more than ``size`` rows are ever read. With ``count_up_to``
+    the COUNT stops there (the page says "more than"), for histories that only grow.
     """
-    shown, notice = page_within(page, size=size, count=rows.count())
+    if count_up_to is None:
+        count, more = rows.count(), False
+    else:
+        counted = rows[: count_up_to + 1].count()
+        count, more = min(counted, count_up_to), counted > count_up_to
+    shown, notice = page_within(page, size=size, count=count, more=more)
     return ListPage(rows=list(rows[shown.offset : shown.offset + size]), page=shown, notice=notice)
 
 
@@ -301,6 +309,9 @@ def page_of(rows: QuerySet[Row], *, page: int, size: int) -> ListPage[Row]:
 INBOX_OPEN_PAGE_SIZE = 25
 #: acknowledged alerts listed per page of the alerts inbox
 INBOX_ACKNOWLEDGED_PAGE_SIZE = 25
+#: acknowledged alerts counted and listed at most (400 pages): the history grows every
+#: day, counting all of it grew with it, and older alerts stay on each patient's chart
+INBOX_ACKNOWLEDGED_LISTED = 10_000
 
 
 def inbox_open_alerts(visible: QuerySet[SafetyAlert]) -> QuerySet[SafetyAlert]:
@@ -335,7 +346,10 @@ def alert_inbox(
     return Inbox(
         open=page_of(inbox_open_alerts(visible), page=open_page, size=INBOX_OPEN_PAGE_SIZE),
         acknowledged=page_of(
-            acknowledged, page=acknowledged_page, size=INBOX_ACKNOWLEDGED_PAGE_SIZE
+            acknowledged,
+            page=acknowledged_page,
+            size=INBOX_ACKNOWLEDGED_PAGE_SIZE,
+            count_up_to=INBOX_ACKNOWLEDGED_LISTED,
         ),
     )
 
