@@ -1,9 +1,9 @@
 """Trajectory charts as geometry for a server-rendered SVG.
 
 The chart is drawn on the server so that it reads without JavaScript and prints
-the same in a PDF. This module only computes positions; the template
-``measures/_trajectory.html`` draws them, with a <title>, a <desc> and a table as
-the text alternative.
+the same in a PDF. This module only computes positions; ``chart_svg`` draws them
+(``Trajectory.svg``), with a <title> and a <desc> as the text alternative, and the
+template ``measures/_trajectory.html`` places the drawing and its legend.
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.utils.safestring import SafeString
+
 from kapcare.clinical.instruments import InstrumentDefinition
+from kapcare.measures.chart_svg import trajectory_svg
 from kapcare.measures.models import QuestionnaireResponse
 
 WIDTH = 640
@@ -84,6 +87,11 @@ class Trajectory:
     @property
     def middle(self) -> float:
         return (self.top + self.bottom) / 2
+
+    @property
+    def svg(self) -> SafeString:
+        """The drawing as markup, escaped, for a template to place as it is."""
+        return trajectory_svg(self)
 
 
 def trajectory(
@@ -180,7 +188,7 @@ def trajectory(
         bottom=plot_bottom,
         points=points,
         # across omitted scores a line would show a trend nobody measured
-        line=" ".join(f"{p.x},{p.y}" for p in (points[1:] if omitted else points)),
+        line=" ".join(f"{p.x:.1f},{p.y:.1f}" for p in (points[1:] if omitted else points)),
         bands=bands,
         y_ticks=y_ticks,
         x_ticks=x_ticks,
