@@ -1,6 +1,6 @@
 """Where each benchmarked page spends its time, in-process, on a database ``run.py`` built.
 
-    .venv/bin/python bench/profile.py --database sqlite --patients 1000 --workdir DIR
+    .venv/bin/python bench/breakdown.py --database sqlite --patients 1000 --workdir DIR
 
 For every page of ``run.py`` it makes ``--requests`` requests through Django's test
 client (the whole middleware stack, the same settings as the server) and splits the
