@@ -173,3 +173,24 @@ def test_the_drawing_names_itself_for_screen_readers_and_hides_its_shapes() -> N
         " Moderately severe (15–19), Severe (20–27)."
     )
     assert shapes.get("aria-hidden") == "true"
+
+
+@pytest.mark.parametrize(
+    ("totals", "total", "note"),
+    [
+        ((20,), 4, "Showing the baseline only; the other 3 scores are not drawn."),
+        (
+            (20, 15),
+            5,
+            "Showing the baseline and the latest 1 of 5 scores; the 3 between 2 Mar 2026 "
+            "and 9 Mar 2026 are not drawn.",
+        ),
+        ((20, 15), 2, ""),
+    ],
+)
+def test_the_chart_says_which_scores_it_leaves_out(
+    totals: tuple[int, ...], total: int, note: str
+) -> None:
+    chart = _chart(*totals, total=total)
+    assert chart.omitted_note == note
+    assert note in chart.description

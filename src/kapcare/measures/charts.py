@@ -155,9 +155,13 @@ def trajectory(
     if omitted:
         recent = scored[1:]
         omitted_note = (
-            f"Showing the baseline and the latest {len(recent)} of {len(scored) + omitted} "
-            f"scores; the {omitted} between {day(first.answered_at)} and "
-            f"{day(recent[0].answered_at)} are not drawn."
+            (
+                f"Showing the baseline and the latest {len(recent)} of "
+                f"{len(scored) + omitted} scores; the {omitted} between "
+                f"{day(first.answered_at)} and {day(recent[0].answered_at)} are not drawn."
+            )
+            if recent
+            else f"Showing the baseline only; the other {omitted} scores are not drawn."
         )
         description = (
             f"{omitted_note} Baseline {_number(first.score)} on {day(first.answered_at)}, "
