@@ -38,9 +38,10 @@ def test_the_worklist_explains_the_off_track_rule(world: Any, client_for: Any) -
 
 
 def test_only_discharged_dosing_sessions_count(world: Any) -> None:
-    from kapcare.dosing.services import session_discharge, session_open
+    from kapcare.dosing.services import session_open
     from kapcare.measures.progress import refresh_progress
     from tests.dosing.conftest import actor_of, dosing_appointment, force_state, signed_plan
+    from tests.integration.sessions import discharge
 
     plan = signed_plan(world, world.jordan)
 
@@ -57,16 +58,7 @@ def test_only_discharged_dosing_sessions_count(world: Any) -> None:
     recovering = force_state(a_session(1), "recovery")
     force_state(a_session(9), "recovery")
     assert off_track_patients(world.cedar, after_sessions=4).rows == []  # three so far
-    session_discharge(  # the service stores the fourth completed session itself
-        actor=actor_of(world, "prescriber"),
-        session=recovering,
-        version=recovering.version,
-        escort_present=True,
-        no_driving_acknowledged=True,
-        steady_on_feet=True,
-        nausea_controlled=True,
-        override_reason="Observation shortened by the prescriber at the bedside",
-    )
+    discharge(world, recovering)  # the service stores the fourth completed session itself
     found = off_track_patients(world.cedar, after_sessions=4)
     (row,) = found.rows
     assert (row.patient, row.sessions) == (world.jordan, 4)

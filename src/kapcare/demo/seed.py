@@ -29,7 +29,7 @@ FEATURE_SEEDS = (
     "kapcare.integration.demo.seed",
     "kapcare.education.demo.seed",
     # last: the seeds above write sessions and responses directly
-    "kapcare.measures.progress.refresh_demo_progress",
+    "kapcare.measures.progress.refresh_all_progress",
 )
 
 CEDAR_GROVE = "Cedar Grove Ketamine Clinic"

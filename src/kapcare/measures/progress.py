@@ -145,14 +145,6 @@ def _refresh(chunk: list[int], now: dt.datetime) -> None:
     )
 
 
-def refresh_clinic_progress(clinic_ids: Iterable[int] | None = None) -> int:
-    """Refresh every patient (of these clinics): after demo or synthetic data is loaded."""
-    patients = Patient.objects.order_by("pk")
-    if clinic_ids is not None:
-        patients = patients.filter(clinic_id__in=list(clinic_ids))
-    return refresh_progress(patients.values_list("pk", flat=True))
-
-
-def refresh_demo_progress() -> None:
-    """The demo's seed step: its sessions and responses were written directly."""
-    refresh_clinic_progress()
+def refresh_all_progress() -> int:
+    """Refresh every patient: the demo's last seed step, after its direct writes."""
+    return refresh_progress(Patient.objects.order_by("pk").values_list("pk", flat=True))

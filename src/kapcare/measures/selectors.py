@@ -39,7 +39,6 @@ from kapcare.measures.models import (
     MeasuresSettings,
     QuestionnaireResponse,
     SafetyAlert,
-    TreatmentProgress,
 )
 from kapcare.measures.paging import Page, page_within
 from kapcare.measures.progress import OFF_TRACK_INSTRUMENT
@@ -437,30 +436,24 @@ def off_track_patients(
         # None until a baseline and a later score exist, so never true without them
         treatment_progress__improvement__lt=threshold,
     )
-    counts = Patient.objects.filter(clinic=clinic, status__in=IN_TREATMENT).aggregate(
-        checked=Count("pk"), off_track=Count("pk", filter=off_track)
-    )
+    in_treatment = Patient.objects.filter(clinic=clinic, status__in=IN_TREATMENT)
+    counts = in_treatment.aggregate(checked=Count("pk"), off_track=Count("pk", filter=off_track))
     shown, notice = page_within(page, size=per_page, count=counts["off_track"])
     found = (
-        TreatmentProgress.objects.filter(
-            clinic=clinic,
-            patient__status__in=IN_TREATMENT,
-            completed_sessions__gte=after_sessions,
-            improvement__lt=threshold,
-        )
-        .select_related("patient")
-        .order_by("baseline_at", "baseline_id")
+        in_treatment.filter(off_track)
+        .select_related("treatment_progress")
+        .order_by("treatment_progress__baseline_at", "treatment_progress__baseline_id")
     )
     rows = [
         OffTrack(
-            patient=progress.patient,
-            sessions=progress.completed_sessions,
+            patient=patient,
+            sessions=patient.treatment_progress.completed_sessions,
             instrument=OFF_TRACK_INSTRUMENT,
             # whole, as QuestionnaireResponse.score gives a sum (the threshold needs one)
-            baseline=round(progress.baseline_total or 0),
-            latest=round(progress.latest_total or 0),
+            baseline=round(patient.treatment_progress.baseline_total or 0),
+            latest=round(patient.treatment_progress.latest_total or 0),
         )
-        for progress in found[shown.offset : shown.offset + per_page]
+        for patient in found[shown.offset : shown.offset + per_page]
     ]
     return OffTrackPage(rows=rows, page=shown, checked_patients=counts["checked"], notice=notice)
 
