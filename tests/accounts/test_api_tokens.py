@@ -222,6 +222,18 @@ def test_a_token_stops_working_when_the_membership_ends(world: Any, client_for: 
     assert api("get", "/api/v1/me", raw).status_code == 401
 
 
+def test_a_token_acts_only_through_the_membership_of_its_own_clinic(
+    world: Any, client_for: Any
+) -> None:
+    raw = create_token(client_for("prescriber"))
+    # still a therapist at Harbor Light, but the token was made at Cedar Grove
+    Membership.objects.create(user=world.users["prescriber"], clinic=world.harbor, role="therapist")
+    me = api("get", "/api/v1/me", raw).json()
+    assert (me["clinic"]["name"], me["role"]) == ("Cedar Grove Ketamine Clinic", "prescriber")
+    Membership.objects.filter(pk=world.memberships["prescriber"].pk).update(is_active=False)
+    assert api("get", "/api/v1/me", raw).status_code == 401
+
+
 def test_a_token_stops_working_when_the_account_is_deactivated(world: Any, client_for: Any) -> None:
     raw = create_token(client_for("prescriber"))
     world.users["prescriber"].is_active = False
