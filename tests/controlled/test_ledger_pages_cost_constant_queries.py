@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kapcare.controlled import services
+from kapcare.controlled.selectors import USED_UP_PAGE_SIZE
 from tests.controlled.conftest import receive, witnessed
 from tests.dosing.conftest import actor_of
 
@@ -48,6 +49,11 @@ def test_the_ledger_and_lot_pages_cost_constant_queries(client_for: Any, world: 
     lot = _grow(world, 4)
     for _ in range(3):
         receive(world, "5", lot_number="KX-3")
+    for i in range(USED_UP_PAGE_SIZE + 2):  # more used-up lots than a page shows
+        used = receive(world, "2", lot_number=f"KX-E{i}")
+        services.waste_record(
+            actor=actor_of(world, "nurse"), lot=used, quantity="2", reason="x", **witnessed(world)
+        )
     large = (
         _queries(nurse, reverse("controlled:ledger")),
         _queries(nurse, reverse("controlled:lot", args=[lot.pk])),

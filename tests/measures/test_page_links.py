@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import QueryDict
 
-from kapcare.measures.paging import Page, PagedList, PageLinks, asked_pages, page_links
+from kapcare.core.paging import Page, PagedList, PageLinks, asked_pages, page_links
 
 LISTS = {
     "open": PagedList("open_page", "open-h"),

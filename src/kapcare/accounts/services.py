@@ -256,7 +256,8 @@ def api_token_authenticate(raw: str, now: dt.datetime | None = None) -> Personal
                 ),
             )
         )
-        .select_related("user", "clinic", "active_membership")
+        .select_related("user", "clinic")
+        .select_related("active_membership")  # type: ignore[misc]  # a filtered relation
         .filter(token_hash=hash_token(raw))
         .first()
     )

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import DecimalField, Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -47,6 +47,26 @@ def lots_for(actor: Any) -> QuerySet[StockLot]:
             discrepancy_open=Exists(_unresolved().filter(lot=OuterRef("pk"))),
         )
         .order_by("product", "expiry", "lot_number", "location", "pk")
+    )
+
+
+#: used-up lots listed per page of the ledger: lots in stock are bounded by the safes, but
+#: the lots used up grow every year the clinic runs
+USED_UP_PAGE_SIZE = 25
+
+
+def lots_in_stock(actor: Any) -> QuerySet[StockLot]:
+    """Lots with stock left or a discrepancy still open: what is in the safes or needs work."""
+    return lots_for(actor).filter(Q(balance__gt=0) | Q(discrepancy_open=True))
+
+
+def used_up_lots(actor: Any) -> QuerySet[StockLot]:
+    """Lots emptied with nothing left to resolve, the latest received first."""
+    # Q: the annotations of lots_for, which the type checker cannot see
+    return (
+        lots_for(actor)
+        .filter(Q(balance=0) & Q(discrepancy_open=False))
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -32,6 +32,7 @@ from kapcare.controlled.forms import (
     WasteForm,
 )
 from kapcare.controlled.models import StockLot
+from kapcare.core.paging import PagedList, asked_pages, page_of, section_pages
 
 LOT = "controlled.stocklot"
 
@@ -53,20 +54,47 @@ def _apply(form: forms.Form, run: Callable[[], Any]) -> Any:
     return None
 
 
+#: the ledger's paged list: its query parameter and the heading its page links open at
+LEDGER_SECTIONS = {"used_up": PagedList("used_up_page", "used-up-h")}
+
+
 @require_GET
 @require(Perm.STOCK_VIEW)
 def ledger(request: HttpRequest) -> HttpResponse:
-    """Every lot of the clinic with its balance and flags; open discrepancies on top."""
+    """The lots in stock (and any with a discrepancy open), open discrepancies on top, then
+    the lots used up, a page at a time: the page costs the same after years of deliveries."""
     actor = _actor(request)
-    lots = selectors.flag(list(selectors.lots_for(actor)), timezone.localdate())
-    record(Action.LIST, actor=actor, object_type=LOT, detail={"ids": [lot.pk for lot in lots]})
+    today = timezone.localdate()
+    asked, problems = asked_pages(request.GET, LEDGER_SECTIONS)
+    in_stock = selectors.flag(list(selectors.lots_in_stock(actor)), today)
+    used_up = page_of(
+        selectors.used_up_lots(actor), page=asked["used_up"], size=selectors.USED_UP_PAGE_SIZE
+    )
+    selectors.flag(used_up.rows, today)
+    record(
+        Action.LIST,
+        actor=actor,
+        object_type=LOT,
+        detail={
+            "ids": [lot.pk for lot in [*in_stock, *used_up.rows]],
+            "used_up_page": used_up.page.number,
+        },
+    )
     return render(
         request,
         "controlled/ledger.html",
         {
-            "lots": lots,
+            "lots": in_stock,
+            "used_up": used_up,
+            "pages": section_pages(
+                request.GET,
+                LEDGER_SECTIONS,
+                shown={"used_up": used_up.page},
+                problems=problems,
+                notices={"used_up": used_up.notice},
+            ),
             "discrepancies": list(selectors.open_discrepancies(actor)),
-            "today": timezone.localdate(),
+            "today": today,
             "can_manage": has_perm(actor, Perm.STOCK_MANAGE),
             "can_resolve": has_perm(actor, Perm.STOCK_RESOLVE),
         },

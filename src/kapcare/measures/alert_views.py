@@ -3,7 +3,6 @@ worklist, and the clinic's measures settings."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -20,6 +19,14 @@ from kapcare.accounts.actors import Actor
 from kapcare.accounts.policy import Perm, has_perm, require
 from kapcare.audit.models import Action
 from kapcare.audit.services import record
+from kapcare.core.paging import (
+    ListPage,
+    Page,
+    PagedList,
+    asked_pages,
+    requested_page,
+    section_pages,
+)
 from kapcare.measures import alerts as alert_services
 from kapcare.measures import selectors
 from kapcare.measures.access import (
@@ -29,8 +36,7 @@ from kapcare.measures.access import (
 )
 from kapcare.measures.forms import AcknowledgeForm, MeasuresSettingsForm
 from kapcare.measures.models import MeasuresSettings
-from kapcare.measures.paging import Page, PagedList, asked_pages, page_links, requested_page
-from kapcare.measures.selectors import ListPage, OffTrackPage, settings_for, worklist
+from kapcare.measures.selectors import OffTrackPage, settings_for, worklist
 
 #: the worklist's paged sections: the query parameter of each and the heading its links open at
 WORKLIST_SECTIONS = {
@@ -74,7 +80,7 @@ def alert_inbox(request: HttpRequest) -> HttpResponse:
         "measures/alerts.html",
         {
             "inbox": inbox,
-            "pages": _section_pages(
+            "pages": section_pages(
                 request.GET,
                 INBOX_SECTIONS,
                 shown={key: listed.page for key, listed in sections.items()},
@@ -144,36 +150,6 @@ def _page_that_still_exists(actor: Actor, back: str) -> str:
     return urlunsplit(parts._replace(query=query.urlencode()))
 
 
-@dataclass(frozen=True)
-class SectionPages:
-    """Links to a paged section's previous and next pages, and why a page was not shown."""
-
-    previous: str
-    next: str
-    notice: str
-
-
-def _section_pages(
-    query: QueryDict,
-    sections: dict[str, PagedList],
-    *,
-    shown: dict[str, Page],
-    problems: dict[str, str],
-    notices: dict[str, str],
-) -> dict[str, SectionPages]:
-    """Each section's links (see ``paging.page_links``) and notice."""
-    links = page_links(query, sections, shown)
-    pages = {}
-    for section, listed in sections.items():
-        past_the_end = f"{listed.field}: {notices[section]}" if notices[section] else ""
-        pages[section] = SectionPages(
-            previous=links[section].previous,
-            next=links[section].next,
-            notice=problems[section] or past_the_end,
-        )
-    return pages
-
-
 @require_GET
 @require(Perm.PATIENT_CLINICAL)
 def needs_attention(request: HttpRequest) -> HttpResponse:
@@ -211,7 +187,7 @@ def needs_attention(request: HttpRequest) -> HttpResponse:
         "measures/worklist.html",
         {
             "work": work,
-            "pages": _section_pages(
+            "pages": section_pages(
                 request.GET,
                 WORKLIST_SECTIONS,
                 shown={key: listed.page for key, listed in sections.items()},

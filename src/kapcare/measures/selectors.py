@@ -11,7 +11,7 @@ import functools
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -19,7 +19,6 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -32,6 +31,7 @@ from django.db.models.functions import Least, RowNumber
 from kapcare.accounts.models import Clinic
 from kapcare.clinical.instruments import get_definition
 from kapcare.clinical.instruments.model import Scoring
+from kapcare.core.paging import ListPage, Page, page_of, page_within
 from kapcare.measures.models import (
     AlertStatus,
     Assignment,
@@ -40,7 +40,6 @@ from kapcare.measures.models import (
     QuestionnaireResponse,
     SafetyAlert,
 )
-from kapcare.measures.paging import Page, page_within
 from kapcare.measures.progress import OFF_TRACK_INSTRUMENT
 from kapcare.measures.scoring import change_since_baseline
 from kapcare.patients.models import Patient, Status
@@ -264,42 +263,6 @@ def open_alerts(clinic: Clinic) -> QuerySet[SafetyAlert]:
         .select_related("patient", "response")
         .order_by("priority", "created_at", "id")
     )
-
-
-# Lists that grow with the clinic, one page at a time ---------------------------------
-
-Row = TypeVar("Row", bound=Model)
-
-
-@dataclass(frozen=True)
-class ListPage(Generic[Row]):
-    """One page of a list, in the list's order, and the exact size of the whole list."""
-
-    rows: list[Row]
-    page: Page
-    notice: str = ""  # why this is not the page asked for ("" when it is)
-
-    @property
-    def total(self) -> int:
-        return self.page.count
-
-
-def page_of(
-    rows: QuerySet[Row], *, page: int, size: int, count_up_to: int | None = None
-) -> ListPage[Row]:
-    """Page ``page`` of ``rows``, kept in their order; past the end gives the last page.
-
-    Two queries whatever the length of the list: a COUNT, then the page alone
-    (LIMIT/OFFSET), so no more than ``size`` rows are ever read. With ``count_up_to``
-    the COUNT stops there (the page says "more than"), for histories that only grow.
-    """
-    if count_up_to is None:
-        count, more = rows.count(), False
-    else:
-        counted = rows[: count_up_to + 1].count()
-        count, more = min(counted, count_up_to), counted > count_up_to
-    shown, notice = page_within(page, size=size, count=count, more=more)
-    return ListPage(rows=list(rows[shown.offset : shown.offset + size]), page=shown, notice=notice)
 
 
 # The alerts inbox ------------------------------------------------------------------

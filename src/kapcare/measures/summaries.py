@@ -17,9 +17,9 @@ from kapcare.clinical.instruments import DEFINITIONS, InstrumentDefinition
 from kapcare.clinical.instruments.model import ItemKind
 from kapcare.clinical.instruments.sources import SOURCES
 from kapcare.clinical.outcomes import OUTCOME_DEFINITIONS, Change
+from kapcare.core.paging import Page
 from kapcare.measures.charts import Trajectory, trajectory
 from kapcare.measures.models import QuestionnaireResponse
-from kapcare.measures.paging import Page
 from kapcare.measures.scoring import change_since_baseline
 from kapcare.measures.selectors import InstrumentHistory
 

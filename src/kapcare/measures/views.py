@@ -19,6 +19,7 @@ from kapcare.audit.models import Action
 from kapcare.audit.services import record
 from kapcare.clinical.instruments import DEFINITIONS, InvalidResponse, UnknownInstrumentError
 from kapcare.clinical.instruments import get_definition as definition_of
+from kapcare.core.paging import PagedList, asked_pages, page_links
 from kapcare.measures import services
 from kapcare.measures.access import assignment_of, response_of
 from kapcare.measures.forms import (
@@ -30,7 +31,6 @@ from kapcare.measures.forms import (
     read_answers,
 )
 from kapcare.measures.models import AssignmentStatus
-from kapcare.measures.paging import PagedList, asked_pages, page_links
 from kapcare.measures.selectors import alerts_of, bounded_history, dose_times, open_assignments_of
 from kapcare.measures.summaries import InstrumentSummary, answer_text, compare, summarise
 from kapcare.patients.views import chart_context, chart_queryset

@@ -1,4 +1,4 @@
-"""Fixed-size pages for lists that grow with the clinic or with a patient's history.
+"""Fixed-size pages for lists that grow with the clinic, a patient's history or the years.
 
 A page shows a fixed number of rows and the exact number of all of them, so a page
 costs the same to read and to draw however long the list becomes.
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
+from django.db.models import Model, QuerySet
 from django.http import QueryDict
 
 #: a page number beyond this is read as "the last page": it keeps offsets in range
@@ -148,3 +150,69 @@ def page_links(
         )
         for key, page in shown.items()
     }
+
+
+Row = TypeVar("Row", bound=Model)
+
+
+@dataclass(frozen=True)
+class ListPage(Generic[Row]):
+    """One page of a list, in the list's order, and the exact size of the whole list."""
+
+    rows: list[Row]
+    page: Page
+    notice: str = ""  # why this is not the page asked for ("" when it is)
+
+    @property
+    def total(self) -> int:
+        return self.page.count
+
+
+def page_of(
+    rows: QuerySet[Row], *, page: int, size: int, count_up_to: int | None = None
+) -> ListPage[Row]:
+    """Page ``page`` of ``rows``, kept in their order; past the end gives the last page.
+
+    Two queries whatever the length of the list: a COUNT, then the page alone
+    (LIMIT/OFFSET), so no more than ``size`` rows are ever read. With ``count_up_to``
+    the COUNT stops there (the page says "more than"), for histories that only grow.
+    """
+    if count_up_to is None:
+        count, more = rows.count(), False
+    else:
+        counted = rows[: count_up_to + 1].count()
+        count, more = min(counted, count_up_to), counted > count_up_to
+    shown, notice = page_within(page, size=size, count=count, more=more)
+    return ListPage(rows=list(rows[shown.offset : shown.offset + size]), page=shown, notice=notice)
+
+
+@dataclass(frozen=True)
+class SectionPages:
+    """Links to a paged section's previous and next pages, and why a page was not shown."""
+
+    previous: str
+    next: str
+    notice: str
+
+
+def section_pages(
+    query: QueryDict,
+    sections: Mapping[str, PagedList],
+    *,
+    shown: Mapping[str, Page],
+    problems: Mapping[str, str],
+    notices: Mapping[str, str],
+) -> dict[str, SectionPages]:
+    """Each shown section's links (see ``page_links``) and notice: a refused page number,
+    or the page asked for lying past the end."""
+    links = page_links(query, sections, shown)
+    pages = {}
+    for section in shown:
+        listed = sections[section]
+        past_the_end = f"{listed.field}: {notices[section]}" if notices[section] else ""
+        pages[section] = SectionPages(
+            previous=links[section].previous,
+            next=links[section].next,
+            notice=problems[section] or past_the_end,
+        )
+    return pages
