@@ -6,14 +6,18 @@ import datetime as dt
 import re
 from typing import Any
 
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from kapcare.audit.models import AuditEvent
+from kapcare.treatment.feeds import FEED_AHEAD, FEED_PAST
 from kapcare.treatment.models import Appointment, Room
 
-START = dt.datetime(2026, 12, 7, 16, 0, tzinfo=dt.UTC)
+#: a few days from now, on the hour: feeds reach a window around the present
+START = (timezone.now() + dt.timedelta(days=4)).replace(minute=0, second=0, microsecond=0)
 
 
 def book(world: Any, patient: Any, staff: str, days: int) -> Appointment:
@@ -76,3 +80,30 @@ def test_a_new_link_revokes_the_old_one_and_revoking_stops_the_feed(
     assert Client().get(second).status_code == 200
     client.post(reverse("treatment:feed_settings"), {"action": "revoke"})
     assert Client().get(second).status_code == 404
+
+
+def test_a_feed_reaches_from_the_recent_past_to_a_year_ahead(world: Any, client_for: Any) -> None:
+    """Calendar apps fetch a feed all day; years of past appointments would ride along."""
+    now = START - dt.timedelta(days=4)
+    just_ended = book(world, world.jordan, "therapist", 0)
+    just_ended.start, just_ended.end = now - FEED_PAST - dt.timedelta(hours=2), now - FEED_PAST
+    just_ended.end += dt.timedelta(minutes=1)  # still inside by a minute
+    just_ended.save()
+    too_old = book(world, world.jordan, "therapist", 0)
+    too_old.start, too_old.end = now - FEED_PAST - dt.timedelta(hours=4), now - FEED_PAST
+    too_old.end -= dt.timedelta(minutes=1)
+    too_old.save()
+    last_ahead = book(world, world.jordan, "therapist", 0)
+    last_ahead.start = now + FEED_AHEAD - dt.timedelta(minutes=1)
+    last_ahead.end = last_ahead.start + dt.timedelta(hours=3)
+    last_ahead.save()
+    too_far = book(world, world.jordan, "therapist", 0)
+    too_far.start = now + FEED_AHEAD + dt.timedelta(minutes=1)
+    too_far.end = too_far.start + dt.timedelta(hours=3)
+    too_far.save()
+    url = feed_url(client_for("patient"))
+    with time_machine.travel(now, tick=False):
+        found = events(Client().get(url).content)
+    assert sorted(e.decoded("dtstart") for e in found) == [just_ended.start, last_ahead.start]
+    listed = AuditEvent.objects.filter(action="list").latest("pk")
+    assert sorted(listed.detail["ids"]) == sorted([just_ended.pk, last_ahead.pk])

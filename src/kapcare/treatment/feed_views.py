@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kapcare.accounts.policy import Perm, deny, has_perm, public, require
@@ -31,7 +32,11 @@ def feed_settings(request: HttpRequest) -> HttpResponse:
         token = feeds.feed_create(actor=actor)
         url = settings.KAPCARE_BASE_URL + reverse("treatment:feed", args=[token])
     active = CalendarFeed.objects.filter(user=actor.user, revoked_at__isnull=True).exists()
-    return render(request, "treatment/feed_settings.html", {"url": url, "active": active})
+    return render(
+        request,
+        "treatment/feed_settings.html",
+        {"url": url, "active": active, "past_days": feeds.FEED_PAST.days},
+    )
 
 
 @require_GET
@@ -41,7 +46,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     found = feeds.feed_for_token(token)
     if found is None:
         raise Http404("No such calendar feed")
-    appointments = list(feeds.feed_appointments(found).order_by("start"))
+    appointments = list(feeds.feed_appointments(found, timezone.now()).order_by("start"))
     feeds.feed_audit(found, appointments)
     response = HttpResponse(feeds.ics(found, appointments), content_type="text/calendar")
     response["Cache-Control"] = "private, no-store"

@@ -7,6 +7,7 @@ calendar app is outside the clinic's protection.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
@@ -20,6 +21,12 @@ from kapcare.accounts.actors import Actor
 from kapcare.audit.models import Action
 from kapcare.audit.services import record
 from kapcare.treatment.models import Appointment, AppointmentStatus, CalendarFeed
+
+#: how far back and ahead a feed reaches. Calendar apps fetch a feed several times an
+#: hour, so a feed of every appointment ever would grow each working day, and so would its
+#: audit row; appointments that leave the window leave the subscribed calendar too.
+FEED_PAST = dt.timedelta(days=90)
+FEED_AHEAD = dt.timedelta(days=365)
 
 
 def _hash(token: str) -> str:
@@ -57,10 +64,14 @@ def feed_for_token(token: str) -> CalendarFeed | None:
     )
 
 
-def feed_appointments(feed: CalendarFeed) -> QuerySet[Appointment]:
-    """The patient's own appointments, or the clinician's bookings, in the feed's clinic."""
+def feed_appointments(feed: CalendarFeed, now: dt.datetime) -> QuerySet[Appointment]:
+    """The patient's own appointments, or the clinician's bookings, in the feed's clinic,
+    from ``FEED_PAST`` before ``now`` to ``FEED_AHEAD`` after it."""
     base = Appointment.objects.filter(
-        clinic=feed.clinic, status=AppointmentStatus.BOOKED
+        clinic=feed.clinic,
+        status=AppointmentStatus.BOOKED,
+        end__gt=now - FEED_PAST,
+        start__lt=now + FEED_AHEAD,
     ).select_related("patient", "room", "clinic")
     patient = getattr(feed.user, "patient_record", None)
     if feed.user.kind == "patient" and patient is not None:
