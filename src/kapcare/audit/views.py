@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -13,9 +12,16 @@ from kapcare.audit.forms import TrailFilterForm
 from kapcare.audit.models import Action
 from kapcare.audit.selectors import trail_for_clinic
 from kapcare.audit.services import record
+from kapcare.core.paging import PagedList, asked_pages, page_of, section_pages
 from kapcare.patients.models import Patient
 
 PAGE_SIZE = 50
+#: events counted and listed at most (200 pages): the trail is the fastest-growing table,
+#: so counting all of a clinic's events on each view cost more every day. Older events
+#: are reached by narrowing the dates.
+TRAIL_LISTED = 10_000
+#: the trail's one paged list: its query parameter and the heading its page links open at
+TRAIL_SECTIONS = {"events": PagedList("page", "trail-h")}
 
 
 @require_GET
@@ -38,7 +44,8 @@ def trail(request: HttpRequest) -> HttpResponse:
         since=filters.get("since"),
         until=filters.get("until"),
     )
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    asked, problems = asked_pages(request.GET, TRAIL_SECTIONS)
+    listed = page_of(events, page=asked["events"], size=PAGE_SIZE, count_up_to=TRAIL_LISTED)
     # Reading the trail is itself recorded (it reveals who saw which patient).
     record(
         Action.VIEW,
@@ -46,11 +53,19 @@ def trail(request: HttpRequest) -> HttpResponse:
         object_type="audit.auditevent",
         detail={"filters": {k: str(v) for k, v in filters.items() if v}},
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "audit/trail.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "listed": listed,
+            "pages": section_pages(
+                request.GET,
+                TRAIL_SECTIONS,
+                shown={"events": listed.page},
+                problems=problems,
+                notices={"events": listed.notice},
+            ),
+        },
         status=400 if form.errors else 200,
     )
