@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from kapcare.accounts.models import Clinic
 from kapcare.patients.models import Patient
@@ -45,6 +45,27 @@ def preparation_notes_of(patient: Patient) -> QuerySet[PreparationNote]:
 
 def upcoming_of(patient: Patient, now: dt.datetime) -> QuerySet[Appointment]:
     return appointments_of(patient).filter(end__gte=now, status=AppointmentStatus.BOOKED)
+
+
+def past_appointments_of(patient: Patient, now: dt.datetime) -> QuerySet[Appointment]:
+    """Appointments that are over or were cancelled, the latest first.
+
+    A patient in maintenance gathers an appointment or two a month for years, so the
+    plan tab pages these; their table needs no room, clinician or checklist.
+    """
+    return (
+        Appointment.objects.filter(patient=patient)
+        .filter(Q(end__lt=now) | ~Q(status=AppointmentStatus.BOOKED))
+        .order_by("-start", "-pk")
+    )
+
+
+def attendance_of(patient: Patient) -> dict[str, int]:
+    """The patient's no-shows and late cancellations, counted in one query."""
+    return Appointment.objects.filter(patient=patient).aggregate(
+        no_shows=Count("pk", filter=Q(status=AppointmentStatus.NO_SHOW)),
+        late_cancellations=Count("pk", filter=Q(late_cancellation=True)),
+    )
 
 
 def calendar_appointments(

@@ -22,6 +22,7 @@ from kapcare.audit.models import Action
 from kapcare.clinical.instruments.registry import DEFINITIONS as INSTRUMENTS
 from kapcare.clinical.routes import ROUTE_LABELS
 from kapcare.clinical.scheduling import dosing_duration
+from kapcare.core.paging import PagedList, asked_pages, page_of, section_pages
 from kapcare.patients.views import chart_context, chart_queryset
 from kapcare.treatment import booking, services
 from kapcare.treatment.forms import CancelForm, GenerateForm, PlanForm, PreparationNoteForm
@@ -30,10 +31,12 @@ from kapcare.treatment.plan_data import plan_from_json
 from kapcare.treatment.preparation import preparation_status
 from kapcare.treatment.readiness import sign_blockers
 from kapcare.treatment.selectors import (
-    appointments_of,
+    attendance_of,
     current_plan,
+    past_appointments_of,
     plans_of,
     preparation_notes_of,
+    upcoming_of,
 )
 from kapcare.treatment.templates_catalog import offered_templates
 
@@ -59,6 +62,12 @@ ITEM_WORDS = {
 def _instrument_name(key: str) -> str:
     definition = INSTRUMENTS.get(key)
     return definition.abbreviation if definition is not None else key
+
+
+#: past and cancelled appointments listed per page of the plan tab
+PAST_PAGE_SIZE = 25
+#: the plan tab's paged list: its query parameter and the element its page links open at
+PLAN_TAB_SECTIONS = {"past": PagedList("past_page", "past-h")}
 
 
 def _prep_summary(appointment: Appointment) -> tuple[str, str]:
@@ -113,8 +122,9 @@ def _render_tab(request: HttpRequest, patient: Any, generate: GenerateForm) -> H
     draft = next((p for p in plans if p.status == PlanStatus.DRAFT), None)
     shown = draft or signed
     content = plan_from_json(shown.content) if shown else None
-    appointments = list(appointments_of(patient))
     now = timezone.now()
+    asked, problems = asked_pages(request.GET, PLAN_TAB_SECTIONS)
+    past = page_of(past_appointments_of(patient, now), page=asked["past"], size=PAST_PAGE_SIZE)
     context = chart_context(request, patient, "plan")
     context.update(
         {
@@ -142,15 +152,20 @@ def _render_tab(request: HttpRequest, patient: Any, generate: GenerateForm) -> H
             "can_book": has_perm(actor, Perm.SCHEDULE_MANAGE),
             "upcoming": [
                 (a, _prep_summary(a) if a.kind == "dosing" else None)
-                for a in appointments
-                if a.end >= now and a.status == "booked"
+                for a in upcoming_of(patient, now)
             ],
             "notes": list(preparation_notes_of(patient)),
             "note_form": PreparationNoteForm(),
             "can_note": has_perm(actor, Perm.NOTE_WRITE),
-            "past": [a for a in appointments if a.end < now or a.status != "booked"][::-1],
-            "no_shows": sum(a.status == "no_show" for a in appointments),
-            "late_cancellations": sum(a.late_cancellation for a in appointments),
+            "past": past,
+            "past_pages": section_pages(
+                request.GET,
+                PLAN_TAB_SECTIONS,
+                shown={"past": past.page},
+                problems=problems,
+                notices={"past": past.notice},
+            )["past"],
+            **attendance_of(patient),
             "generate_form": generate,
             "cancel_form": CancelForm(),
             "clinic_tz": patient.clinic.time_zone,
