@@ -8,11 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kapcare.accounts.policy import Perm, deny, get_patient, journal_entries_for, require
 from kapcare.audit.models import Action
+from kapcare.audit.services import record
+from kapcare.core.paging import PagedList, asked_pages, page_of, requested_page, section_pages
 from kapcare.integration import services
 from kapcare.integration.forms import JournalEntryForm
 from kapcare.integration.models import Stage
@@ -48,23 +51,52 @@ def _values(form: JournalEntryForm, sessions: list[Any]) -> dict[str, Any]:
     }
 
 
+#: entries on one page of the journal: a patient may write daily for years
+JOURNAL_PAGE_SIZE = 20
+JOURNAL_SECTIONS = {"entries": PagedList("entries_page", "entries-h")}
+
+
 @require_GET
 @require(Perm.PORTAL)
 def journal(request: HttpRequest) -> HttpResponse:
+    """The patient's own entries, newest first, a page at a time, each with its share form."""
     actor = request.actor  # type: ignore[attr-defined]
-    patient = _patient(request)
-    entries = list(
+    patient = _patient(request, audit=None)  # audited below, naming the entries shown
+    asked, problems = asked_pages(request.GET, JOURNAL_SECTIONS)
+    entries = page_of(
         journal_entries_for(actor, patient)
         .filter(is_draft=False)
         .select_related("session__appointment", "session__clinic")
+        .order_by("-created_at", "-id"),
+        page=asked["entries"],
+        size=JOURNAL_PAGE_SIZE,
     )
-    for entry in entries:
+    for entry in entries.rows:
         entry.session_label = session_label(entry.session) if entry.session else ""
+    record(
+        Action.VIEW,
+        actor=actor,
+        patient=patient,
+        object_type="integration.journal",
+        object_id=patient.pk,
+        detail={"ids": [entry.pk for entry in entries.rows], "entries_page": entries.page.number},
+    )
     draft = services.current_draft(patient)
     return render(
         request,
         "integration/journal.html",
-        {"patient": patient, "entries": entries, "draft": draft},
+        {
+            "patient": patient,
+            "entries": entries,
+            "pages": section_pages(
+                request.GET,
+                JOURNAL_SECTIONS,
+                shown={"entries": entries.page},
+                problems=problems,
+                notices={"entries": entries.notice},
+            ),
+            "draft": draft,
+        },
     )
 
 
@@ -174,7 +206,17 @@ def journal_share(request: HttpRequest, entry_id: int) -> HttpResponse:
         if share
         else "The entry is private again; your care team no longer sees it.",
     )
-    return redirect("integration:journal")
+    return redirect(_journal_page_url(request.POST.get("entries_page")))
+
+
+def _journal_page_url(raw: str | None) -> str:
+    """The journal page a share form was sent from. The form carries only a page number,
+    never a URL, so nothing but the journal can be redirected to; the top of the page,
+    where the confirmation is shown."""
+    field = JOURNAL_SECTIONS["entries"].field
+    number, _ = requested_page(raw, field=field)
+    journal_url = reverse("integration:journal")
+    return f"{journal_url}?{field}={number}" if number > 1 else journal_url
 
 
 @require_GET

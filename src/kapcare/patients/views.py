@@ -21,6 +21,7 @@ from kapcare.accounts.policy import Perm, get_patient, has_perm, is_on_care_team
 from kapcare.audit.models import Action
 from kapcare.audit.services import record
 from kapcare.clinical import journey
+from kapcare.core.paging import PagedList, asked_pages, page_of, section_pages
 from kapcare.patients import services
 from kapcare.patients.forms import (
     CareTeamForm,
@@ -292,9 +293,15 @@ def care_team_remove(request: HttpRequest, patient_id: int, member_id: int) -> H
     return redirect("patients:chart", patient.pk)
 
 
+#: a long-term patient's notes run to hundreds, so the Notes tab shows them a page at a time
+NOTES_PAGE_SIZE = 25
+NOTES_SECTIONS = {"notes": PagedList("notes_page", "notes-h")}
+
+
 @require_http_methods(["GET", "POST"])
 @require(Perm.PATIENT_CLINICAL)
 def patient_notes(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The patient's chart notes, newest first, a page at a time, and the form to sign a new one."""
     actor = request.actor  # type: ignore[attr-defined]
     writing = request.method == "POST"
     patient = get_patient(
@@ -302,7 +309,7 @@ def patient_notes(request: HttpRequest, patient_id: int) -> HttpResponse:
         patient_id,
         Perm.NOTE_WRITE if writing else Perm.PATIENT_CLINICAL,
         object_type="patients.chartnote",
-        audit=None if writing else Action.VIEW,
+        audit=None,  # the read is recorded below, naming the notes the page shows
         queryset=chart_queryset(actor),
     )
     form = NoteForm(request.POST or None)
@@ -310,10 +317,35 @@ def patient_notes(request: HttpRequest, patient_id: int) -> HttpResponse:
         services.note_create(actor=actor, patient=patient, **form.cleaned_data)
         messages.success(request, "Note signed and added to the chart.")
         return redirect("patients:notes", patient.pk)
+    if writing:
+        # a refused note is shown beside the newest notes, whatever page it was sent from
+        asked, problems = {"notes": 1}, {"notes": ""}
+    else:
+        asked, problems = asked_pages(request.GET, NOTES_SECTIONS)
+    notes = page_of(
+        notes_for(actor, patient).select_related("author"),
+        page=asked["notes"],
+        size=NOTES_PAGE_SIZE,
+    )
+    record(
+        Action.VIEW,
+        actor=actor,
+        patient=patient,
+        object_type="patients.chartnote",
+        object_id=patient.pk,
+        detail={"ids": [note.pk for note in notes.rows], "notes_page": notes.page.number},
+    )
     context = chart_context(request, patient, "notes")
     context.update(
         {
-            "notes": notes_for(actor, patient).select_related("author"),
+            "notes": notes,
+            "pages": section_pages(
+                request.GET,
+                NOTES_SECTIONS,
+                shown={"notes": notes.page},
+                problems=problems,
+                notices={"notes": notes.notice},
+            ),
             "form": form,
             "can_write": has_perm(actor, Perm.NOTE_WRITE),
             "sees_team_notes": is_on_care_team(actor, patient),
