@@ -29,8 +29,10 @@ EXPECTED = {
     "patient chart": 14,
     "measures tab": 16,  # + the dosing sessions marked on the charts
     # each section a COUNT and then one page: off track (stored progress), open alerts and
-    # overdue questionnaires; the two bounded lists add a query each over reading all
-    "clinic worklist": 16,
+    # overdue questionnaires; the two bounded lists add a query each over reading all;
+    # off track also counts the patients in treatment apart, so its own count and page
+    # read only the clinic's progress rows
+    "clinic worklist": 17,
     # open and acknowledged alerts: each a COUNT and then one page; then which of the
     # listed alerts are about the reader's patients
     "alerts inbox": 14,

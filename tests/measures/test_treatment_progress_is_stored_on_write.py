@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from kapcare.measures import services
 from kapcare.measures.models import TreatmentProgress
 from kapcare.measures.progress import improvement, refresh_progress
+from kapcare.patients import services as patient_services
 from kapcare.patients.models import Patient
 from tests.measures.helpers import dosed_sessions, phq9_total, staff, submit
 
@@ -33,6 +34,7 @@ COLUMNS = (
     "latest_id",
     "latest_total",
     "improvement",
+    "in_treatment",
 )
 
 
@@ -54,6 +56,7 @@ def test_a_submitted_phq9_is_stored_as_baseline_then_latest(world: Any) -> None:
         "latest_id": first.pk,
         "latest_total": 20,
         "improvement": None,  # one score: no change to judge
+        "in_treatment": True,  # Jordan is active
     }
     later = submit(world, phq9_total(16)).response
     stored = _stored(world.jordan)
@@ -99,8 +102,8 @@ def test_the_migration_fills_in_what_the_writes_store(world: Any) -> None:
     written = {row["patient_id"]: row for row in TreatmentProgress.objects.values()}
     TreatmentProgress.objects.all().delete()
 
-    migration = importlib.import_module("kapcare.measures.migrations.0003_treatment_progress")
-    migration.fill_in(apps, None)
+    for name in ("0003_treatment_progress", "0004_progress_in_treatment"):
+        importlib.import_module(f"kapcare.measures.migrations.{name}").fill_in(apps, None)
 
     filled = {row["patient_id"]: row for row in TreatmentProgress.objects.values()}
     assert set(filled) >= set(written)  # every patient gets a row, scores or not
@@ -108,6 +111,37 @@ def test_the_migration_fills_in_what_the_writes_store(world: Any) -> None:
         assert {c: filled[patient_id][c] for c in COLUMNS} == {c: row[c] for c in COLUMNS}
     assert written[world.jordan.pk]["completed_sessions"] == 3
     assert written[world.jordan.pk]["improvement"] == 3  # 20 (corrected) -> 17
+    assert (written[world.jordan.pk]["in_treatment"], written[world.sam.pk]["in_treatment"]) == (
+        True,  # active
+        False,  # screening
+    )
+
+
+def test_a_change_of_status_is_stored_with_the_progress(world: Any) -> None:
+    """The worklist reads "in treatment" from the stored row, so each transition refreshes it."""
+    submit(world, phq9_total(20), when=_ago(6))
+    assert _stored(world.jordan)["in_treatment"] is True
+    patient_services.move_to_maintenance(actor=staff(world, "prescriber"), patient=world.jordan)
+    assert _stored(world.jordan)["in_treatment"] is True
+    patient_services.complete_course(actor=staff(world, "prescriber"), patient=world.jordan)
+    assert _stored(world.jordan)["in_treatment"] is False
+    patient_services.begin_screening(actor=staff(world, "prescriber"), patient=world.jordan)
+    assert _stored(world.jordan)["in_treatment"] is False
+
+
+def test_a_patient_entering_treatment_gets_a_row_before_any_score(world: Any) -> None:
+    for transition in ("mark_eligible", "start_treatment"):  # Sam is in screening
+        getattr(patient_services, transition)(actor=staff(world, "prescriber"), patient=world.sam)
+    assert _stored(world.sam) == {
+        "completed_sessions": 0,
+        "baseline_id": None,
+        "baseline_at": None,
+        "baseline_total": None,
+        "latest_id": None,
+        "latest_total": None,
+        "improvement": None,
+        "in_treatment": True,
+    }
 
 
 @pytest.mark.parametrize(

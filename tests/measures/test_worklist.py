@@ -106,3 +106,18 @@ def test_the_worklist_costs_the_same_number_of_queries_however_much_there_is(
             assign(world, patient=patient, due_in=dt.timedelta(days=-2))
     many = _queries(client)
     assert many == few, f"{few} queries for 1 alert, {many} for 25"
+
+
+def test_a_patient_who_finishes_the_course_leaves_the_off_track_list(world: Any) -> None:
+    from kapcare.patients import services as patient_services
+    from tests.measures.helpers import staff
+
+    dosed_sessions(world, 30, 23, 16, 9)
+    submit(world, phq9_total(18), when=timezone.now() - dt.timedelta(weeks=6))
+    submit(world, phq9_total(17))
+    listed = off_track_patients(world.cedar, after_sessions=4)
+    assert [row.patient for row in listed.rows] == [world.jordan]
+    assert listed.checked_patients == 1  # Jordan, the one patient in treatment
+    patient_services.complete_course(actor=staff(world, "prescriber"), patient=world.jordan)
+    finished = off_track_patients(world.cedar, after_sessions=4)
+    assert (finished.rows, finished.page.count, finished.checked_patients) == ([], 0, 0)

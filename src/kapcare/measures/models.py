@@ -454,12 +454,23 @@ class TreatmentProgress(models.Model):
     latest_total = models.FloatField(null=True)
     #: whole points the total fell from baseline to latest; None until a later score exists
     improvement = models.IntegerField(null=True)
+    #: the patient is having dosing sessions (active or maintenance), as of the last refresh:
+    #: a change of status refreshes it, so the worklist need not join every patient
+    in_treatment = models.BooleanField(default=False)
     refreshed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         indexes = [
-            # the worklist's off-track list: a clinic's patients with too small an improvement
-            models.Index(fields=["clinic", "improvement"], name="progress_improvement_idx"),
+            # the off-track count: a clinic's patients in treatment with too small an improvement
+            models.Index(
+                fields=["clinic", "in_treatment", "improvement", "completed_sessions"],
+                name="progress_off_track_idx",
+            ),
+            # the off-track page: the same patients, earliest baseline first
+            models.Index(
+                fields=["clinic", "in_treatment", "baseline_at", "baseline"],
+                name="progress_baseline_idx",
+            ),
         ]
 
     def __str__(self) -> str:

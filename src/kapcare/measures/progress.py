@@ -5,8 +5,9 @@ meaningful PHQ-9 improvement since baseline. Judged on read, that looked up the 
 and the first and latest scores of every patient in treatment (five correlated
 subqueries each) on every view, so the page slowed as the clinic grew. Instead those
 inputs are stored per patient (``TreatmentProgress``) by the writes that change them:
-a response submitted or corrected, a dosing session discharged. The worklist then
-filters stored columns through an index.
+a response submitted or corrected, a dosing session discharged, a change of the
+patient's status (``patients.services``). The worklist then filters stored columns
+through an index, without joining the clinic's patients.
 
 Callers that write sessions or responses outside those services (demo and synthetic
 data, a bulk import) call ``refresh_progress`` for the patients they touched.
@@ -23,12 +24,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kapcare.measures.models import QuestionnaireResponse, TreatmentProgress
-from kapcare.patients.models import Patient
+from kapcare.patients.models import Patient, Status
 
 #: the instrument whose change decides "off track": the PHQ-9, the course's primary measure
 OFF_TRACK_INSTRUMENT = "phq9"
 #: patients recomputed per statement when many are refreshed at once
 BATCH = 500
+#: statuses in which a patient is having dosing sessions
+IN_TREATMENT = (Status.ACTIVE, Status.MAINTENANCE)
 
 _FIELDS = (
     "clinic",
@@ -39,6 +42,7 @@ _FIELDS = (
     "latest",
     "latest_total",
     "improvement",
+    "in_treatment",
     "refreshed_at",
 )
 
@@ -82,7 +86,7 @@ def refresh_progress(patient_ids: Iterable[int]) -> int:
     """Recompute and store the off-track inputs of these patients from their records.
 
     Three statements per batch whatever each patient's history: lock the patients, read
-    their sessions and first and latest PHQ-9, upsert. The lock orders two writers of the
+    their status, sessions and first and latest PHQ-9, upsert. The lock orders two writers of the
     same patient, so the later one reads what the earlier one committed. Returns the
     number of patients refreshed.
     """
@@ -111,6 +115,7 @@ def _refresh(chunk: list[int], now: dt.datetime) -> None:
         .values(
             "pk",
             "clinic_id",
+            "status",
             "sessions",
             "first_id",
             "first_at",
@@ -135,6 +140,7 @@ def _refresh(chunk: list[int], now: dt.datetime) -> None:
                     row["last_total"],
                     same=row["first_id"] == row["last_id"],
                 ),
+                in_treatment=row["status"] in IN_TREATMENT,
                 refreshed_at=now,
             )
             for row in rows

@@ -39,10 +39,11 @@ from kapcare.measures.models import (
     MeasuresSettings,
     QuestionnaireResponse,
     SafetyAlert,
+    TreatmentProgress,
 )
-from kapcare.measures.progress import OFF_TRACK_INSTRUMENT
+from kapcare.measures.progress import IN_TREATMENT, OFF_TRACK_INSTRUMENT
 from kapcare.measures.scoring import change_since_baseline
-from kapcare.patients.models import Patient, Status
+from kapcare.patients.models import Patient
 
 
 def settings_for(clinic: Clinic) -> MeasuresSettings:
@@ -344,8 +345,6 @@ class OffTrackPage:
 
 #: off-track patients listed per page of the worklist
 OFF_TRACK_PAGE_SIZE = 25
-#: statuses in which a patient is having dosing sessions
-IN_TREATMENT = (Status.ACTIVE, Status.MAINTENANCE)
 
 
 @functools.cache
@@ -388,37 +387,35 @@ def off_track_patients(
     """Page ``page`` of the patients with at least ``after_sessions`` completed dosing
     sessions and no meaningful PHQ-9 improvement since baseline, earliest baseline first.
 
-    Two queries whatever the size of the clinic: the exact counts, then the page. A
-    ``page`` past the end gives the last page, with a notice saying so.
+    Three queries whatever the size of the clinic: the patients in treatment, those off
+    track, then the page. A ``page`` past the end gives the last page, with a notice.
     """
     threshold = smallest_meaningful_improvement(OFF_TRACK_INSTRUMENT)
-    # The rule reads each patient's stored progress (measures.progress keeps it current),
-    # so the clinic's size costs an index count, not a look-up of every patient's history.
-    off_track = Q(
-        treatment_progress__completed_sessions__gte=after_sessions,
+    # The rule reads each patient's stored progress (measures.progress keeps it current,
+    # whether the patient is in treatment included), so the count and the page walk an
+    # index of the clinic's progress rows instead of joining every patient in treatment.
+    off_track = TreatmentProgress.objects.filter(
+        clinic=clinic,
+        in_treatment=True,
+        completed_sessions__gte=after_sessions,
         # None until a baseline and a later score exist, so never true without them
-        treatment_progress__improvement__lt=threshold,
+        improvement__lt=threshold,
     )
-    in_treatment = Patient.objects.filter(clinic=clinic, status__in=IN_TREATMENT)
-    counts = in_treatment.aggregate(checked=Count("pk"), off_track=Count("pk", filter=off_track))
-    shown, notice = page_within(page, size=per_page, count=counts["off_track"])
-    found = (
-        in_treatment.filter(off_track)
-        .select_related("treatment_progress")
-        .order_by("treatment_progress__baseline_at", "treatment_progress__baseline_id")
-    )
+    checked = Patient.objects.filter(clinic=clinic, status__in=IN_TREATMENT).count()
+    shown, notice = page_within(page, size=per_page, count=off_track.count())
+    found = off_track.select_related("patient").order_by("baseline_at", "baseline_id")
     rows = [
         OffTrack(
-            patient=patient,
-            sessions=patient.treatment_progress.completed_sessions,
+            patient=progress.patient,
+            sessions=progress.completed_sessions,
             instrument=OFF_TRACK_INSTRUMENT,
             # whole, as QuestionnaireResponse.score gives a sum (the threshold needs one)
-            baseline=round(patient.treatment_progress.baseline_total or 0),
-            latest=round(patient.treatment_progress.latest_total or 0),
+            baseline=round(progress.baseline_total or 0),
+            latest=round(progress.latest_total or 0),
         )
-        for patient in found[shown.offset : shown.offset + per_page]
+        for progress in found[shown.offset : shown.offset + per_page]
     ]
-    return OffTrackPage(rows=rows, page=shown, checked_patients=counts["checked"], notice=notice)
+    return OffTrackPage(rows=rows, page=shown, checked_patients=checked, notice=notice)
 
 
 #: open safety alerts listed per page of the worklist (each carries its acknowledge form)

@@ -144,6 +144,11 @@ def _transition(actor: Actor, patient: Patient, name: str, reason: str = "") -> 
             obj=patient,
             detail={"transition": name, "from": patient.status, "to": target.value},
         )
+        # The worklist reads "in treatment" from the stored progress; imported here
+        # because measures builds on patients, not the other way round.
+        from kapcare.measures.progress import refresh_progress
+
+        refresh_progress([patient.pk])
     patient.status = target.value
     patient.version += 1
     return patient
