@@ -57,23 +57,27 @@ def assign_baseline_questionnaires(
 
 
 def baseline_scores(patient: Patient) -> list[dict[str, Any]]:
-    """The first current score of each questionnaire the patient answered (one query)."""
-    from kapcare.clinical.instruments import get_definition
-    from kapcare.measures.models import QuestionnaireResponse
-    from kapcare.measures.selectors import current_responses
+    """The first current score of each questionnaire the patient answered, earliest first.
 
-    responses = current_responses(
-        QuestionnaireResponse.objects.filter(patient=patient, clinic_id=patient.clinic_id)
-    ).order_by("answered_at", "id")
-    first: dict[str, Any] = {}
-    for response in responses:
-        first.setdefault(response.instrument, response)
+    One query and one row per questionnaire, however many the patient has answered:
+    the baselines are ranked in SQL rather than picked from every response.
+    """
+    from kapcare.clinical.instruments import DEFINITIONS, get_definition
+    from kapcare.measures.models import QuestionnaireResponse
+    from kapcare.measures.selectors import current_responses, first_of_each_instrument
+
+    first = first_of_each_instrument(
+        current_responses(
+            QuestionnaireResponse.objects.filter(patient=patient, clinic_id=patient.clinic_id)
+        ),
+        set(DEFINITIONS),
+    )
     return [
         {
-            "instrument": get_definition(key).title,
+            "instrument": get_definition(response.instrument).title,
             "total": response.total,
             "band": response.band_label,
             "answered_at": response.answered_at,
         }
-        for key, response in first.items()
+        for response in sorted(first.values(), key=lambda r: (r.answered_at, r.pk))
     ]

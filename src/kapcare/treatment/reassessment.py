@@ -25,7 +25,8 @@ from kapcare.clinical.reassessment import (
     Suggestion,
     suggest,
 )
-from kapcare.measures.selectors import current_responses, responses_of
+from kapcare.measures.models import QuestionnaireResponse
+from kapcare.measures.selectors import current_responses, first_and_latest_of_each_instrument
 from kapcare.patients import services as patient_services
 from kapcare.patients.models import Patient
 from kapcare.treatment.models import (
@@ -50,16 +51,26 @@ class Review:
 
 
 def scores_of(patient: Patient) -> list[Scores]:
-    """First and latest current total per instrument that has outcome definitions."""
-    first: dict[str, float] = {}
-    latest: dict[str, float] = {}
-    for response in current_responses(responses_of(patient)):
-        if response.total is None or response.instrument not in OUTCOME_DEFINITIONS:
-            continue
-        total = int(response.total) if float(response.total).is_integer() else response.total
-        first.setdefault(response.instrument, total)
-        latest[response.instrument] = total
-    return [Scores(name, first[name], latest[name]) for name in first if name in latest]
+    """First and latest current total per instrument that has outcome definitions.
+
+    One query and at most two rows per instrument, however long the patient's history.
+    """
+    scored = current_responses(
+        QuestionnaireResponse.objects.filter(
+            patient=patient, clinic_id=patient.clinic_id, total__isnull=False
+        )
+    )
+    ends = first_and_latest_of_each_instrument(scored, set(OUTCOME_DEFINITIONS))
+    return [
+        Scores(name, _whole_if_whole(first.total), _whole_if_whole(latest.total))
+        for name, (first, latest) in ends.items()
+    ]
+
+
+def _whole_if_whole(total: float | None) -> float:
+    """A total as the comparison shows it: 12 rather than 12.0, 4.5 as it is."""
+    assert total is not None  # only responses with a total are read
+    return int(total) if float(total).is_integer() else total
 
 
 def sessions_given(plan: TreatmentPlanRecord, now: dt.datetime) -> int:
