@@ -1,10 +1,18 @@
-"""Links between the pages of several lists on one page (the inbox, the worklist, the tab)."""
+"""Links between the pages of several lists on one page (the inbox, the worklist, the tabs)."""
 
 from __future__ import annotations
 
 from django.http import QueryDict
 
-from kapcare.core.paging import Page, PagedList, PageLinks, asked_pages, page_links
+from kapcare.core.paging import (
+    Page,
+    PagedList,
+    PageLinks,
+    SectionPages,
+    asked_pages,
+    page_links,
+    section_pages,
+)
 
 LISTS = {
     "open": PagedList("open_page", "open-h"),
@@ -38,3 +46,30 @@ def test_links_carry_the_page_shown_never_the_number_asked() -> None:
     shown = {"open": Page(1, 10, 35), "closed": Page(4, 10, 35)}
     links = page_links(query, LISTS, shown)
     assert links["open"].next == "?open_page=2&closed_page=4#open-h"
+
+
+def test_a_page_drawn_in_answer_to_a_form_posted_elsewhere_links_to_its_own_address() -> None:
+    shown = {"open": Page(1, 10, 35)}
+    pages = section_pages(
+        QueryDict(),
+        LISTS,
+        shown=shown,
+        problems={"open": ""},
+        notices={"open": ""},
+        address="/patients/7/plan/",
+    )
+    assert pages == {
+        "open": SectionPages(previous="", next="/patients/7/plan/?open_page=2#open-h", notice="")
+    }
+
+
+def test_a_page_past_the_end_says_so_naming_the_parameter() -> None:
+    pages = section_pages(
+        QueryDict("open_page=9"),
+        LISTS,
+        shown={"open": Page(4, 10, 35)},
+        problems={"open": ""},
+        notices={"open": "There is no page 9; page 4, the last, is shown."},
+    )
+    assert pages["open"].notice == "open_page: There is no page 9; page 4, the last, is shown."
+    assert pages["open"].previous == "?open_page=3#open-h" and pages["open"].next == ""

@@ -202,17 +202,26 @@ def section_pages(
     shown: Mapping[str, Page],
     problems: Mapping[str, str],
     notices: Mapping[str, str],
+    address: str = "",
 ) -> dict[str, SectionPages]:
     """Each shown section's links (see ``page_links``) and notice: a refused page number,
-    or the page asked for lying past the end."""
+    or the page asked for lying past the end.
+
+    The links are relative to the page's own address unless ``address`` names it: a page
+    also drawn in answer to a form posted elsewhere must not link to that form's address.
+    """
     links = page_links(query, sections, shown)
+
+    def at(link: str) -> str:
+        return address + link if link else ""
+
     pages = {}
     for section in shown:
         listed = sections[section]
         past_the_end = f"{listed.field}: {notices[section]}" if notices[section] else ""
         pages[section] = SectionPages(
-            previous=links[section].previous,
-            next=links[section].next,
+            previous=at(links[section].previous),
+            next=at(links[section].next),
             notice=problems[section] or past_the_end,
         )
     return pages

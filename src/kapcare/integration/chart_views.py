@@ -8,8 +8,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,16 +25,18 @@ from kapcare.accounts.policy import (
     require,
 )
 from kapcare.audit.models import Action
+from kapcare.audit.services import record
+from kapcare.core.paging import PagedList, asked_pages, page_of, section_pages
 from kapcare.integration import notes as note_services
 from kapcare.integration import plans
-from kapcare.integration.forms import IntegrationNoteForm, PlanItemForm
+from kapcare.integration.forms import CORRECTABLE_NOTES, IntegrationNoteForm, PlanItemForm
 from kapcare.integration.models import CheckIn, IntegrationNote, PlanItem
 from kapcare.integration.sessions import recent_sessions, session_choices
 from kapcare.patients.views import chart_context, chart_queryset
 
 
 def shared_by_session(entries: list[Any]) -> list[tuple[Any, list[Any]]]:
-    """Shared entries grouped under the session date they follow (undated last)."""
+    """A page of shared entries grouped under the session date they follow (undated last)."""
     ordered = sorted(
         entries,
         key=lambda e: (
@@ -43,16 +47,43 @@ def shared_by_session(entries: list[Any]) -> list[tuple[Any, list[Any]]]:
     return [(date, list(group)) for date, group in groupby(ordered, key=lambda e: e.session_date)]
 
 
-def _patient(request: HttpRequest, patient_id: int, audit: Action | None = Action.VIEW) -> Any:
+#: what the tab's read is recorded as
+OBJECT_TYPE = "integration.chart"
+#: shared entries and integration notes per page: both grow for as long as the patient is seen
+SHARED_PAGE_SIZE = 20
+NOTES_PAGE_SIZE = 20
+#: the tab's two paged lists: the query parameter of each and the heading its links open at
+TAB_SECTIONS = {
+    "shared": PagedList("shared_page", "shared-h"),
+    "notes": PagedList("notes_page", "notes-h"),
+}
+
+
+def _patient(request: HttpRequest, patient_id: int) -> Any:
+    """The patient, unaudited: the tab records its read itself, naming the rows it shows."""
     actor = request.actor  # type: ignore[attr-defined]
     return get_patient(
         actor,
         patient_id,
         Perm.PATIENT_CLINICAL,
-        audit=audit,
-        object_type="integration.chart",
+        audit=None,
+        object_type=OBJECT_TYPE,
         queryset=chart_queryset(actor),
     )
+
+
+def _notes_of(actor: Any, patient: Any) -> QuerySet[IntegrationNote]:
+    """The patient's integration notes in this clinic, newest first."""
+    return (
+        IntegrationNote.objects.filter(patient=patient, clinic=actor.clinic)
+        .select_related("author")
+        .order_by("-signed_at", "-id")
+    )
+
+
+def _correctable(actor: Any, patient: Any) -> list[IntegrationNote]:
+    """The notes a new note may correct: the latest ones, as the form offers them."""
+    return list(_notes_of(actor, patient)[:CORRECTABLE_NOTES])
 
 
 def _render_tab(
@@ -64,31 +95,66 @@ def _render_tab(
     status: int = 200,
 ) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    context = chart_context(request, patient, "integration")
-    entries = list(journal_entries_for(actor, patient).order_by("-created_at"))
-    notes = list(
-        IntegrationNote.objects.filter(patient=patient, clinic=actor.clinic).select_related(
-            "author"
-        )
+    if request.method == "GET":
+        query = request.GET
+        asked, problems = asked_pages(query, TAB_SECTIONS)
+    else:
+        # a refused form is shown beside the newest entries and notes
+        query = QueryDict()
+        asked, problems = {"shared": 1, "notes": 1}, {"shared": "", "notes": ""}
+    shared = page_of(
+        journal_entries_for(actor, patient).order_by("-created_at", "-id"),
+        page=asked["shared"],
+        size=SHARED_PAGE_SIZE,
     )
+    notes = page_of(_notes_of(actor, patient), page=asked["notes"], size=NOTES_PAGE_SIZE)
+    record(
+        Action.VIEW,
+        actor=actor,
+        patient=patient,
+        object_type=OBJECT_TYPE,
+        object_id=patient.pk,
+        detail={
+            "shared": [entry.pk for entry in shared.rows],
+            "shared_page": shared.page.number,
+            "notes": [note.pk for note in notes.rows],
+            "notes_page": notes.page.number,
+        },
+    )
+    sections = {"shared": shared, "notes": notes}
+    pages = section_pages(
+        query,
+        TAB_SECTIONS,
+        shown={key: listed.page for key, listed in sections.items()},
+        problems=problems,
+        notices={key: listed.notice for key, listed in sections.items()},
+        # also drawn in answer to the note and plan forms, which post elsewhere
+        address=reverse("integration:tab", args=[patient.pk]),
+    )
+    context = chart_context(request, patient, "integration")
     weeks, progress = plans.plan_with_progress(patient, timezone.localdate())
     checkins = list(CheckIn.objects.filter(patient=patient).select_related("link")[:10])
     can_write = has_perm(actor, Perm.INTEGRATION_WRITE)
     sessions = recent_sessions(patient)
+    if note_form is None and can_write:
+        note_form = IntegrationNoteForm(notes=_correctable(actor, patient), sessions=sessions)
     context.update(
         {
-            "groups": shared_by_session(entries),
+            "shared": shared,
+            "groups": shared_by_session(shared.rows),
             "on_team": is_on_care_team(actor, patient),
-            "notes": [
+            "notes": notes,
+            "filled_notes": [
                 (n, [(label, getattr(n, key)) for key, label in note_services.SECTIONS])
-                for n in notes
+                for n in notes.rows
             ],
+            "pages": pages,
             "weeks": weeks,
             "progress": progress,
             "can_write": can_write,
             "checkins": checkins,
             "session_choices": session_choices(sessions, "Not linked to a session"),
-            "note_form": note_form or IntegrationNoteForm(notes=notes, sessions=sessions),
+            "note_form": note_form,
             "plan_form": plan_form or PlanItemForm(clinic_id=patient.clinic_id),
         }
     )
@@ -98,6 +164,7 @@ def _render_tab(
 @require_GET
 @require(Perm.PATIENT_CLINICAL)
 def tab(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Shared journal entries and integration notes, newest first, a page of each at a time."""
     return _render_tab(request, _patient(request, patient_id))
 
 
@@ -113,8 +180,8 @@ def _apply(form: Any, exc: ValidationError) -> None:
 @require(Perm.INTEGRATION_WRITE)
 def note_sign(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    patient = _patient(request, patient_id, audit=None)
-    notes = list(IntegrationNote.objects.filter(patient=patient).select_related("author"))
+    patient = _patient(request, patient_id)
+    notes = _correctable(actor, patient)
     sessions = recent_sessions(patient)
     form = IntegrationNoteForm(request.POST, notes=notes, sessions=sessions)
     if form.is_valid():
@@ -137,7 +204,7 @@ def note_sign(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require(Perm.INTEGRATION_WRITE)
 def plan_assign(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    patient = _patient(request, patient_id, audit=None)
+    patient = _patient(request, patient_id)
     form = PlanItemForm(request.POST, clinic_id=patient.clinic_id)
     if form.is_valid():
         try:
@@ -160,7 +227,7 @@ def plan_assign(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require(Perm.INTEGRATION_WRITE)
 def plan_end(request: HttpRequest, patient_id: int, item_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    patient = _patient(request, patient_id, audit=None)
+    patient = _patient(request, patient_id)
     item = (
         PlanItem.objects.select_related("practice", "patient")
         .filter(pk=item_id, patient=patient, ended_at__isnull=True)

@@ -80,6 +80,10 @@ class PlanItemForm(forms.Form):
         self.fields["practice"].queryset = library_for(clinic_id)  # type: ignore[attr-defined]
 
 
+#: notes offered as the one a new note corrects: a patient's notes grow for years
+CORRECTABLE_NOTES = 50
+
+
 class IntegrationNoteForm(forms.Form):
     session = forms.TypedChoiceField(
         label="The dosing session this follows",
@@ -110,7 +114,14 @@ class IntegrationNoteForm(forms.Form):
         coerce=int,
         empty_value=None,
         choices=[("", "Nothing: a new note")],
-        help_text="Signed notes are never changed; a correction is a new note that names it.",
+        help_text=f"The latest {CORRECTABLE_NOTES} notes, newest first. Signed notes are never "
+        "changed; a correction is a new note that names it. To correct an older note, leave "
+        "this as “Nothing: a new note” and say in the note which one (its date and author) "
+        "it corrects.",
+        error_messages={
+            "invalid_choice": f"Choose one of the notes listed: the latest {CORRECTABLE_NOTES} "
+            "of this patient."
+        },
     )
 
     def __init__(
@@ -120,9 +131,13 @@ class IntegrationNoteForm(forms.Form):
         self.fields["session"].choices = session_choices(  # type: ignore[attr-defined]
             list(sessions), "Not linked to a session"
         )
+        # only the notes offered can be corrected: the view passes the patient's latest
         self.fields["amends"].choices = [  # type: ignore[attr-defined]
             ("", "Nothing: a new note"),
-            *[(n.pk, f"Note of {n.signed_at:%d %b %Y} by {n.author.full_name}") for n in notes],
+            *[
+                (n.pk, f"Note of {n.signed_at:%d %b %Y} by {n.author.full_name}")
+                for n in list(notes)[:CORRECTABLE_NOTES]
+            ],
         ]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -123,7 +123,9 @@ def _render_tab(request: HttpRequest, patient: Any, generate: GenerateForm) -> H
     shown = draft or signed
     content = plan_from_json(shown.content) if shown else None
     now = timezone.now()
-    asked, problems = asked_pages(request.GET, PLAN_TAB_SECTIONS)
+    # a form posted elsewhere and refused is shown beside the latest past appointments
+    query = request.GET if request.method == "GET" else QueryDict()
+    asked, problems = asked_pages(query, PLAN_TAB_SECTIONS)
     past = page_of(past_appointments_of(patient, now), page=asked["past"], size=PAST_PAGE_SIZE)
     context = chart_context(request, patient, "plan")
     context.update(
@@ -159,11 +161,13 @@ def _render_tab(request: HttpRequest, patient: Any, generate: GenerateForm) -> H
             "can_note": has_perm(actor, Perm.NOTE_WRITE),
             "past": past,
             "past_pages": section_pages(
-                request.GET,
+                query,
                 PLAN_TAB_SECTIONS,
                 shown={"past": past.page},
                 problems=problems,
                 notices={"past": past.notice},
+                # also drawn in answer to forms posted elsewhere (booking a course)
+                address=reverse("treatment:plan", args=[patient.pk]),
             )["past"],
             **attendance_of(patient),
             "generate_form": generate,
