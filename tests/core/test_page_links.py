@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import QueryDict
 
 from kapcare.core.paging import (
@@ -11,6 +13,7 @@ from kapcare.core.paging import (
     SectionPages,
     asked_pages,
     page_links,
+    paged_list,
     section_pages,
 )
 
@@ -73,3 +76,21 @@ def test_a_page_past_the_end_says_so_naming_the_parameter() -> None:
     )
     assert pages["open"].notice == "open_page: There is no page 9; page 4, the last, is shown."
     assert pages["open"].previous == "?open_page=3#open-h" and pages["open"].next == ""
+
+
+def test_a_single_paged_list_gives_its_page_links_and_notice(world: Any) -> None:
+    """The one call of a page holding one list: rows, links and the refused page named."""
+    from kapcare.patients.models import Patient
+
+    patients = Patient.objects.order_by("pk")
+    count = patients.count()
+    rows, links = paged_list(
+        QueryDict("q=x&patients_page=two"), PagedList("patients_page", "p-h"), patients, size=1
+    )
+    assert [p.pk for p in rows.rows] == [patients.first().pk]
+    assert rows.page == Page(1, 1, count)
+    assert links == SectionPages(
+        previous="",
+        next="?q=x&patients_page=2#p-h",
+        notice="patients_page: “two” is not a page number; page 1 is shown.",
+    )

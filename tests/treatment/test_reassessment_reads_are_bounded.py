@@ -16,14 +16,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from kapcare.clinical.outcomes import OUTCOME_DEFINITIONS
-from kapcare.clinical.plans import load_templates
 from kapcare.clinical.reassessment import Scores
 from kapcare.treatment.models import TreatmentPlanRecord
-from kapcare.treatment.plan_data import plan_to_json
 from kapcare.treatment.reassessment import scores_of
+from tests.dosing.conftest import signed_plan
 from tests.intake.test_baseline_reads_are_bounded import (
     CASES,
     EVERY,
@@ -85,20 +83,7 @@ def test_the_rows_read_do_not_grow_with_the_history(world: Any) -> None:
 
 @pytest.fixture
 def jordan_with_a_plan(world: Any) -> TreatmentPlanRecord:
-    return TreatmentPlanRecord.objects.create(
-        clinic=world.cedar,
-        patient=world.jordan,
-        version=1,
-        status="signed",
-        route="iv_racemic",
-        indication="Depression",
-        template_id="iv_racemic_induction",
-        template_version="2026.1",
-        content=plan_to_json(load_templates()["iv_racemic_induction"].plan),
-        created_by=world.users["prescriber"],
-        signed_by=world.users["prescriber"],
-        signed_at=timezone.now(),
-    )
+    return signed_plan(world, world.jordan)
 
 
 def test_the_page_costs_the_same_queries_with_2_and_with_40_responses(

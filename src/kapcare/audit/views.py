@@ -12,7 +12,7 @@ from kapcare.audit.forms import TrailFilterForm
 from kapcare.audit.models import Action
 from kapcare.audit.selectors import trail_for_clinic
 from kapcare.audit.services import record
-from kapcare.core.paging import PagedList, asked_pages, page_of, section_pages
+from kapcare.core.paging import PagedList, paged_list
 from kapcare.patients.models import Patient
 
 PAGE_SIZE = 50
@@ -21,7 +21,7 @@ PAGE_SIZE = 50
 #: are reached by narrowing the dates.
 TRAIL_LISTED = 10_000
 #: the trail's one paged list: its query parameter and the heading its page links open at
-TRAIL_SECTIONS = {"events": PagedList("page", "trail-h")}
+TRAIL_LIST = PagedList("page", "trail-h")
 
 
 @require_GET
@@ -44,8 +44,9 @@ def trail(request: HttpRequest) -> HttpResponse:
         since=filters.get("since"),
         until=filters.get("until"),
     )
-    asked, problems = asked_pages(request.GET, TRAIL_SECTIONS)
-    listed = page_of(events, page=asked["events"], size=PAGE_SIZE, count_up_to=TRAIL_LISTED)
+    listed, listed_pages = paged_list(
+        request.GET, TRAIL_LIST, events, size=PAGE_SIZE, count_up_to=TRAIL_LISTED
+    )
     # Reading the trail is itself recorded (it reveals who saw which patient).
     record(
         Action.VIEW,
@@ -59,13 +60,7 @@ def trail(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "listed": listed,
-            "pages": section_pages(
-                request.GET,
-                TRAIL_SECTIONS,
-                shown={"events": listed.page},
-                problems=problems,
-                notices={"events": listed.notice},
-            ),
+            "listed_pages": listed_pages,
         },
         status=400 if form.errors else 200,
     )

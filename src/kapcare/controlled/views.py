@@ -32,7 +32,7 @@ from kapcare.controlled.forms import (
     WasteForm,
 )
 from kapcare.controlled.models import StockLot
-from kapcare.core.paging import PagedList, asked_pages, page_of, section_pages
+from kapcare.core.paging import PagedList, paged_list
 
 LOT = "controlled.stocklot"
 
@@ -55,7 +55,7 @@ def _apply(form: forms.Form, run: Callable[[], Any]) -> Any:
 
 
 #: the ledger's paged list: its query parameter and the heading its page links open at
-LEDGER_SECTIONS = {"used_up": PagedList("used_up_page", "used-up-h")}
+USED_UP_LIST = PagedList("used_up_page", "used-up-h")
 
 
 @require_GET
@@ -65,10 +65,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
     the lots used up, a page at a time: the page costs the same after years of deliveries."""
     actor = _actor(request)
     today = timezone.localdate()
-    asked, problems = asked_pages(request.GET, LEDGER_SECTIONS)
     in_stock = selectors.flag(list(selectors.lots_in_stock(actor)), today)
-    used_up = page_of(
-        selectors.used_up_lots(actor), page=asked["used_up"], size=selectors.USED_UP_PAGE_SIZE
+    used_up, used_up_pages = paged_list(
+        request.GET, USED_UP_LIST, selectors.used_up_lots(actor), size=selectors.USED_UP_PAGE_SIZE
     )
     selectors.flag(used_up.rows, today)
     record(
@@ -86,13 +85,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         {
             "lots": in_stock,
             "used_up": used_up,
-            "pages": section_pages(
-                request.GET,
-                LEDGER_SECTIONS,
-                shown={"used_up": used_up.page},
-                problems=problems,
-                notices={"used_up": used_up.notice},
-            ),
+            "used_up_pages": used_up_pages,
             "discrepancies": list(selectors.open_discrepancies(actor)),
             "today": today,
             "can_manage": has_perm(actor, Perm.STOCK_MANAGE),

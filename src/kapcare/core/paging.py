@@ -225,3 +225,27 @@ def section_pages(
             notice=problems[section] or past_the_end,
         )
     return pages
+
+
+def paged_list(
+    query: QueryDict,
+    listed: PagedList,
+    rows: QuerySet[Row],
+    *,
+    size: int,
+    count_up_to: int | None = None,
+    address: str = "",
+) -> tuple[ListPage[Row], SectionPages]:
+    """The page of ``rows`` asked for in ``query``, with its links and notice: what a page
+    holding a single paged list needs (see ``page_of`` and ``section_pages``)."""
+    number, problem = requested_page(query.get(listed.field), field=listed.field)
+    shown = page_of(rows, page=number, size=size, count_up_to=count_up_to)
+    links = section_pages(
+        query,
+        {"list": listed},
+        shown={"list": shown.page},
+        problems={"list": problem},
+        notices={"list": shown.notice},
+        address=address,
+    )
+    return shown, links["list"]

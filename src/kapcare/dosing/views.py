@@ -30,7 +30,7 @@ from kapcare.audit.services import record
 from kapcare.clinical.monitoring import next_vitals_due
 from kapcare.clinical.routes import ROUTE_LABELS, Route
 from kapcare.controlled.selectors import stock_choice
-from kapcare.core.paging import PagedList, asked_pages, page_of, section_pages
+from kapcare.core.paging import PagedList, paged_list
 from kapcare.dosing import (
     administration,
     clinic_settings,
@@ -93,7 +93,7 @@ def _session(patient: Any, session_id: int) -> DosingSession:
 #: dosing appointments listed per page of the Sessions tab: maintenance goes on for years
 SESSIONS_PAGE_SIZE = 25
 #: the tab's paged list: its query parameter and the heading its page links open at
-SESSIONS_TAB_SECTIONS = {"sessions": PagedList("sessions_page", "sessions-h")}
+SESSIONS_LIST = PagedList("sessions_page", "sessions-h")
 
 
 @require_GET
@@ -101,12 +101,12 @@ SESSIONS_TAB_SECTIONS = {"sessions": PagedList("sessions_page", "sessions-h")}
 def sessions_tab(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The chart's Sessions tab: each dosing appointment and its session, if opened."""
     patient = _patient(request, patient_id, Action.VIEW)
-    asked, problems = asked_pages(request.GET, SESSIONS_TAB_SECTIONS)
-    appointments = page_of(
+    appointments, sessions_pages = paged_list(
+        request.GET,
+        SESSIONS_LIST,
         Appointment.objects.filter(patient=patient, kind="dosing")
         .select_related("dosing_session", "room")
         .order_by("-start", "-pk"),
-        page=asked["sessions"],
         size=SESSIONS_PAGE_SIZE,
     )
     rows = [(a, getattr(a, "dosing_session", None)) for a in appointments.rows]
@@ -115,13 +115,7 @@ def sessions_tab(request: HttpRequest, patient_id: int) -> HttpResponse:
         {
             "rows": rows,
             "listed": appointments,
-            "pages": section_pages(
-                request.GET,
-                SESSIONS_TAB_SECTIONS,
-                shown={"sessions": appointments.page},
-                problems=problems,
-                notices={"sessions": appointments.notice},
-            ),
+            "sessions_pages": sessions_pages,
             "clinic_tz": patient.clinic.time_zone,
         }
     )

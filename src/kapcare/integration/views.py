@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kapcare.accounts.policy import Perm, deny, get_patient, journal_entries_for, require
 from kapcare.audit.models import Action
 from kapcare.audit.services import record
-from kapcare.core.paging import PagedList, asked_pages, page_of, requested_page, section_pages
+from kapcare.core.paging import PagedList, paged_list, requested_page
 from kapcare.integration import services
 from kapcare.integration.forms import JournalEntryForm
 from kapcare.integration.models import Stage
@@ -53,7 +53,7 @@ def _values(form: JournalEntryForm, sessions: list[Any]) -> dict[str, Any]:
 
 #: entries on one page of the journal: a patient may write daily for years
 JOURNAL_PAGE_SIZE = 20
-JOURNAL_SECTIONS = {"entries": PagedList("entries_page", "entries-h")}
+ENTRIES_LIST = PagedList("entries_page", "entries-h")
 
 
 @require_GET
@@ -62,13 +62,13 @@ def journal(request: HttpRequest) -> HttpResponse:
     """The patient's own entries, newest first, a page at a time, each with its share form."""
     actor = request.actor  # type: ignore[attr-defined]
     patient = _patient(request, audit=None)  # audited below, naming the entries shown
-    asked, problems = asked_pages(request.GET, JOURNAL_SECTIONS)
-    entries = page_of(
+    entries, entries_pages = paged_list(
+        request.GET,
+        ENTRIES_LIST,
         journal_entries_for(actor, patient)
         .filter(is_draft=False)
         .select_related("session__appointment", "session__clinic")
         .order_by("-created_at", "-id"),
-        page=asked["entries"],
         size=JOURNAL_PAGE_SIZE,
     )
     for entry in entries.rows:
@@ -88,13 +88,7 @@ def journal(request: HttpRequest) -> HttpResponse:
         {
             "patient": patient,
             "entries": entries,
-            "pages": section_pages(
-                request.GET,
-                JOURNAL_SECTIONS,
-                shown={"entries": entries.page},
-                problems=problems,
-                notices={"entries": entries.notice},
-            ),
+            "entries_pages": entries_pages,
             "draft": draft,
         },
     )
@@ -213,7 +207,7 @@ def _journal_page_url(raw: str | None) -> str:
     """The journal page a share form was sent from. The form carries only a page number,
     never a URL, so nothing but the journal can be redirected to; the top of the page,
     where the confirmation is shown."""
-    field = JOURNAL_SECTIONS["entries"].field
+    field = ENTRIES_LIST.field
     number, _ = requested_page(raw, field=field)
     journal_url = reverse("integration:journal")
     return f"{journal_url}?{field}={number}" if number > 1 else journal_url

@@ -118,6 +118,39 @@ def first_of_each_instrument(
     return {r.instrument: r for r in first.filter(position=1)}
 
 
+def first_and_latest_of_each_instrument(
+    responses: QuerySet[QuestionnaireResponse], instruments: set[str]
+) -> dict[str, tuple[QuestionnaireResponse, QuestionnaireResponse]]:
+    """The first and the latest of ``responses`` (ordered by when answered) for each of
+    ``instruments``, as (first, latest): the same row when there is only one.
+
+    What a baseline-against-now comparison reads: one query and at most two rows per
+    instrument however long the history. Instruments come in the order of their first
+    response, as reading every response in order and keeping the first would give.
+    """
+    if not instruments:
+        return {}
+    by_instrument = [F("instrument")]
+    ranked = responses.filter(instrument__in=instruments).annotate(
+        from_first=Window(
+            RowNumber(), partition_by=by_instrument, order_by=[F("answered_at"), F("id")]
+        ),
+        from_latest=Window(
+            RowNumber(),
+            partition_by=by_instrument,
+            order_by=[F("answered_at").desc(), F("id").desc()],
+        ),
+    )
+    first: dict[str, QuestionnaireResponse] = {}
+    latest: dict[str, QuestionnaireResponse] = {}
+    for row in ranked.filter(Q(from_first=1) | Q(from_latest=1)).order_by("answered_at", "id"):
+        if row.from_first == 1:
+            first[row.instrument] = row
+        if row.from_latest == 1:
+            latest[row.instrument] = row
+    return {key: (row, latest[key]) for key, row in first.items()}
+
+
 # A patient's scores, bounded ------------------------------------------------------
 
 #: scores drawn per instrument besides the baseline. A count rather than a time window,
@@ -459,39 +492,3 @@ def worklist(
         off_track=off_track_patients(clinic, after_sessions=after, page=off_track_page),
         off_track_after=after,
     )
-
-
-# The ends of each instrument's history ------------------------------------------------
-
-
-def first_and_latest_of_each_instrument(
-    responses: QuerySet[QuestionnaireResponse], instruments: set[str]
-) -> dict[str, tuple[QuestionnaireResponse, QuestionnaireResponse]]:
-    """The first and the latest of ``responses`` (ordered by when answered) for each of
-    ``instruments``, as (first, latest): the same row when there is only one.
-
-    What a baseline-against-now comparison reads: one query and at most two rows per
-    instrument however long the history. Instruments come in the order of their first
-    response, as reading every response in order and keeping the first would give.
-    """
-    if not instruments:
-        return {}
-    by_instrument = [F("instrument")]
-    ranked = responses.filter(instrument__in=instruments).annotate(
-        from_first=Window(
-            RowNumber(), partition_by=by_instrument, order_by=[F("answered_at"), F("id")]
-        ),
-        from_latest=Window(
-            RowNumber(),
-            partition_by=by_instrument,
-            order_by=[F("answered_at").desc(), F("id").desc()],
-        ),
-    )
-    first: dict[str, QuestionnaireResponse] = {}
-    latest: dict[str, QuestionnaireResponse] = {}
-    for row in ranked.filter(Q(from_first=1) | Q(from_latest=1)).order_by("answered_at", "id"):
-        if row.from_first == 1:
-            first[row.instrument] = row
-        if row.from_latest == 1:
-            latest[row.instrument] = row
-    return {key: (row, latest[key]) for key, row in first.items()}

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from kapcare.accounts.policy import Perm, get_patient, has_perm, is_on_care_team
 from kapcare.audit.models import Action
 from kapcare.audit.services import record
 from kapcare.clinical import journey
-from kapcare.core.paging import PagedList, asked_pages, page_of, section_pages
+from kapcare.core.paging import PagedList, paged_list
 from kapcare.patients import services
 from kapcare.patients.forms import (
     CareTeamForm,
@@ -295,7 +295,7 @@ def care_team_remove(request: HttpRequest, patient_id: int, member_id: int) -> H
 
 #: a long-term patient's notes run to hundreds, so the Notes tab shows them a page at a time
 NOTES_PAGE_SIZE = 25
-NOTES_SECTIONS = {"notes": PagedList("notes_page", "notes-h")}
+NOTES_LIST = PagedList("notes_page", "notes-h")
 
 
 @require_http_methods(["GET", "POST"])
@@ -317,14 +317,11 @@ def patient_notes(request: HttpRequest, patient_id: int) -> HttpResponse:
         services.note_create(actor=actor, patient=patient, **form.cleaned_data)
         messages.success(request, "Note signed and added to the chart.")
         return redirect("patients:notes", patient.pk)
-    if writing:
+    notes, notes_pages = paged_list(
         # a refused note is shown beside the newest notes, whatever page it was sent from
-        asked, problems = {"notes": 1}, {"notes": ""}
-    else:
-        asked, problems = asked_pages(request.GET, NOTES_SECTIONS)
-    notes = page_of(
+        QueryDict() if writing else request.GET,
+        NOTES_LIST,
         notes_for(actor, patient).select_related("author"),
-        page=asked["notes"],
         size=NOTES_PAGE_SIZE,
     )
     record(
@@ -339,13 +336,7 @@ def patient_notes(request: HttpRequest, patient_id: int) -> HttpResponse:
     context.update(
         {
             "notes": notes,
-            "pages": section_pages(
-                request.GET,
-                NOTES_SECTIONS,
-                shown={"notes": notes.page},
-                problems=problems,
-                notices={"notes": notes.notice},
-            ),
+            "notes_pages": notes_pages,
             "form": form,
             "can_write": has_perm(actor, Perm.NOTE_WRITE),
             "sees_team_notes": is_on_care_team(actor, patient),

@@ -22,7 +22,7 @@ from kapcare.audit.models import Action
 from kapcare.clinical.instruments.registry import DEFINITIONS as INSTRUMENTS
 from kapcare.clinical.routes import ROUTE_LABELS
 from kapcare.clinical.scheduling import dosing_duration
-from kapcare.core.paging import PagedList, asked_pages, page_of, section_pages
+from kapcare.core.paging import PagedList, paged_list
 from kapcare.patients.views import chart_context, chart_queryset
 from kapcare.treatment import booking, services
 from kapcare.treatment.forms import CancelForm, GenerateForm, PlanForm, PreparationNoteForm
@@ -67,7 +67,7 @@ def _instrument_name(key: str) -> str:
 #: past and cancelled appointments listed per page of the plan tab
 PAST_PAGE_SIZE = 25
 #: the plan tab's paged list: its query parameter and the element its page links open at
-PLAN_TAB_SECTIONS = {"past": PagedList("past_page", "past-h")}
+PAST_LIST = PagedList("past_page", "past-h")
 
 
 def _prep_summary(appointment: Appointment) -> tuple[str, str]:
@@ -123,10 +123,15 @@ def _render_tab(request: HttpRequest, patient: Any, generate: GenerateForm) -> H
     shown = draft or signed
     content = plan_from_json(shown.content) if shown else None
     now = timezone.now()
-    # a form posted elsewhere and refused is shown beside the latest past appointments
-    query = request.GET if request.method == "GET" else QueryDict()
-    asked, problems = asked_pages(query, PLAN_TAB_SECTIONS)
-    past = page_of(past_appointments_of(patient, now), page=asked["past"], size=PAST_PAGE_SIZE)
+    plan_url = reverse("treatment:plan", args=[patient.pk])
+    past, past_pages = paged_list(
+        # a form posted elsewhere and refused is shown beside the latest past appointments
+        request.GET if request.method == "GET" else QueryDict(),
+        PAST_LIST,
+        past_appointments_of(patient, now),
+        size=PAST_PAGE_SIZE,
+        address=plan_url,  # also drawn in answer to forms posted elsewhere (booking a course)
+    )
     context = chart_context(request, patient, "plan")
     context.update(
         {
@@ -148,9 +153,7 @@ def _render_tab(request: HttpRequest, patient: Any, generate: GenerateForm) -> H
             else [],
             "can_sign": has_perm(actor, Perm.PLAN_SIGN),
             "stepped_up": is_stepped_up(request),
-            "step_up_url": reverse("mfa_step_up")
-            + "?"
-            + urlencode({"next": reverse("treatment:plan", args=[patient.pk])}),
+            "step_up_url": reverse("mfa_step_up") + "?" + urlencode({"next": plan_url}),
             "can_book": has_perm(actor, Perm.SCHEDULE_MANAGE),
             "upcoming": [
                 (a, _prep_summary(a) if a.kind == "dosing" else None)
@@ -160,15 +163,7 @@ def _render_tab(request: HttpRequest, patient: Any, generate: GenerateForm) -> H
             "note_form": PreparationNoteForm(),
             "can_note": has_perm(actor, Perm.NOTE_WRITE),
             "past": past,
-            "past_pages": section_pages(
-                query,
-                PLAN_TAB_SECTIONS,
-                shown={"past": past.page},
-                problems=problems,
-                notices={"past": past.notice},
-                # also drawn in answer to forms posted elsewhere (booking a course)
-                address=reverse("treatment:plan", args=[patient.pk]),
-            )["past"],
+            "past_pages": past_pages,
             **attendance_of(patient),
             "generate_form": generate,
             "cancel_form": CancelForm(),
