@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -50,7 +51,8 @@ def test_the_list_shows_unfiled_forms_with_due_dates_and_flags_the_overdue(
     page = client_for("nurse").get(reverse("dosing:rems_forms")).content.decode()
     assert page.count("Open the monitoring data") == 2
     assert page.count(">Overdue<") == 1
-    due = timezone.localtime(recent.discharged_at).date() + dt.timedelta(days=7)
+    zone = ZoneInfo(recent.patient.clinic.time_zone)
+    due = timezone.localtime(recent.discharged_at, zone).date() + dt.timedelta(days=7)
     assert due.strftime("%-d %b %Y") in page
     assert late.patient.display_name in page
 
@@ -59,7 +61,7 @@ def test_staff_record_the_filing_once_and_it_leaves_the_list(world: Any, client_
     session = discharged_esketamine(world)
     nurse = client_for("nurse")
     url = reverse("dosing:rems_file", args=[session.patient_id, session.pk])
-    today = timezone.localdate().isoformat()
+    today = timezone.localdate(timezone=ZoneInfo(session.patient.clinic.time_zone)).isoformat()
     refused = nurse.post(
         url, {"filed_on": today, "reference": "", "idempotency_key": "r0"}, follow=True
     )

@@ -3,14 +3,26 @@ beside the "escort present" criterion."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
+import time_machine
 from django.urls import reverse
 
 from kapcare.support.models import EscortConfirmation
 from tests.dosing.conftest import force_state
 from tests.integration.sessions import held_session
 from tests.support.helpers import grant, jordans_link
+
+
+@pytest.fixture(autouse=True)
+def _midday() -> Iterator[None]:
+    """The sessions here began an hour ago: at 1 a.m. in the clinic that was yesterday's,
+    and pickup is for today's session."""
+    with time_machine.travel(dt.datetime(2026, 12, 7, 19, 0, tzinfo=dt.UTC), tick=False):
+        yield
 
 
 def _pickup_url(world: Any, session: Any) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -36,6 +38,9 @@ class TokenAuth(HttpBearer):
         )
         request.actor = actor  # type: ignore[attr-defined]
         request.api_token = found  # type: ignore[attr-defined]
+        # The session middleware set no zone (it saw no signed-in user): dates such as
+        # "today" are the clinic's, as on its pages.
+        timezone.activate(ZoneInfo(found.clinic.time_zone))
         if request.method not in SAFE_METHODS and found.scope != TokenScope.WRITE:
             # Refused here, before the body is read, so a read-only token learns nothing
             # from validation errors; the denial is audited once.

@@ -223,12 +223,12 @@ def support_access_revoke(*, actor: Actor, link: SupportRelationship) -> None:
 
 def _escortable(link: SupportRelationship, appointment: Any) -> dt.date:
     """The appointment's local date, if this support person may act on it; else refused."""
-    from kapcare.support.sessions import escortable_appointments
+    from kapcare.support.sessions import clinic_day_start, escortable_appointments
 
     if Grant.APPOINTMENTS not in link.grants:
         raise ValidationError("The patient has not shared their appointments with you.")
     zone = zoneinfo.ZoneInfo(link.patient.clinic.time_zone)
-    today = dt.datetime.combine(timezone.localdate(), dt.time.min, tzinfo=zone)
+    today = clinic_day_start(link.patient.clinic, timezone.now())
     if (
         appointment.patient_id != link.patient_id
         or not escortable_appointments([link.patient_id], today).filter(pk=appointment.pk).exists()

@@ -30,6 +30,12 @@ def _day_start(clinic: Any, today: dt.date) -> dt.datetime:
     return dt.datetime.combine(today, dt.time.min, tzinfo=zone)
 
 
+def clinic_day_start(clinic: Any, now: dt.datetime) -> dt.datetime:
+    """Midnight of the clinic's today. A support person's requests carry no clinic zone,
+    and in the clinic's evening the UTC date is already tomorrow's."""
+    return _day_start(clinic, timezone.localdate(now, zoneinfo.ZoneInfo(clinic.time_zone)))
+
+
 def escortable_appointments(
     patient_ids: Iterable[int], since: dt.datetime
 ) -> QuerySet[Appointment]:
@@ -59,7 +65,7 @@ def escort_views(links: Iterable[Any], now: dt.datetime) -> dict[int, EscortView
     links = list(links)
     if not links:
         return {}
-    since = min(_day_start(link.patient.clinic, timezone.localdate(now)) for link in links)
+    since = min(clinic_day_start(link.patient.clinic, now) for link in links)
     upcoming: dict[int, Appointment] = {}
     pickup: dict[int, Appointment] = {}
     for appointment in escortable_appointments({link.patient_id for link in links}, since):

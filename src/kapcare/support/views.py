@@ -7,6 +7,7 @@ or an ungranted section shows nothing.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Any
 
 from django.contrib import messages
@@ -139,7 +140,9 @@ def escort_appointment(request: HttpRequest, link_id: int, appointment_id: int) 
         messages.error(request, " ".join(exc.messages))
         return redirect("support:home")
     name = link.patient.preferred_name or link.patient.given_name
-    day = confirmation.session_date or timezone.localdate(appointment.start)
+    day = confirmation.session_date or timezone.localdate(
+        appointment.start, zoneinfo.ZoneInfo(appointment.clinic.time_zone)
+    )
     messages.success(
         request,
         f"Thank you. The clinic knows you will take {name} home on {day:%A} {day.day} {day:%B}.",
