@@ -67,6 +67,26 @@ def jordan_appointment(w: Any) -> dict[str, Any]:
     return {"patient_id": w.jordan.pk, "appointment_id": appointment.pk}
 
 
+def jordan_past_appointment(w: Any) -> dict[str, Any]:
+    """A consultation of Jordan's that ended yesterday, its attendance not yet recorded."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kapcare.treatment.models import Appointment
+
+    start = timezone.now() - dt.timedelta(days=1)
+    appointment = Appointment.objects.create(
+        clinic=w.cedar,
+        patient=w.jordan,
+        kind="consultation",
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        created_by=w.users["nurse"],
+    )
+    return {"patient_id": w.jordan.pk, "appointment_id": appointment.pk}
+
+
 def jordan_dosing(w: Any) -> dict[str, Any]:
     """A dosing appointment of Jordan's, with its checklist."""
     import datetime as dt
@@ -117,6 +137,7 @@ ROUTES: dict[str, Route] = {
     "treatment:appointment_cancel": Route(
         "POST", BOOKING, kwargs=jordan_appointment, data=lambda w: {"reason": "matrix"}
     ),
+    "treatment:appointment_attended": Route("POST", BOOKING, kwargs=jordan_past_appointment),
     "treatment:schedule_settings": Route("GET", outcomes(FORBIDDEN, anonymous=LOGIN, admin=OK)),
     "treatment:feed_settings": Route("GET", outcomes(OK, anonymous=LOGIN, support=FORBIDDEN)),
     "treatment:feed": Route("GET", outcomes(NOT_FOUND), kwargs=lambda w: {"token": "no-such-feed"}),
@@ -180,6 +201,12 @@ ROUTES: dict[str, Route] = {
     ),
     "api:appointment_cancel": Route(
         "POST", BOOKING, kwargs=appointment_only, data=lambda w: {"reason": "x"}, json_body=True
+    ),
+    "api:appointment_attended": Route(
+        "POST",
+        BOOKING,
+        kwargs=lambda w: {"appointment_id": jordan_past_appointment(w)["appointment_id"]},
+        json_body=True,
     ),
     "api:preparation": Route("GET", API_PREPARATION, kwargs=own_dosing),
     "api:preparation_complete": Route(

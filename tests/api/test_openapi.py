@@ -55,6 +55,7 @@ def test_the_openapi_document_lists_every_route_and_method(db: Any) -> None:
         "/api/v1/patients/{patient_id}/appointments": ["post"],
         "/api/v1/appointments/{appointment_id}/reschedule": ["post"],
         "/api/v1/appointments/{appointment_id}/cancel": ["post"],
+        "/api/v1/appointments/{appointment_id}/attended": ["post"],
         "/api/v1/appointments/{appointment_id}/preparation": ["get", "post"],
         "/api/v1/patients/{patient_id}/sessions": ["get"],
         "/api/v1/patients/{patient_id}/sessions/{session_id}": ["get"],

@@ -151,3 +151,40 @@ def test_a_patient_prepares_for_a_session_on_a_phone(live_world: Any, new_contex
     expect(phone.get_by_text("Saved. You are ready for your session.")).to_be_visible()
     expect(phone.get_by_text("Ready", exact=True)).to_be_visible()
     check_accessibility(phone)
+
+
+def test_a_nurse_records_who_came_to_last_weeks_appointments(
+    live_world: Any, new_context: Any
+) -> None:
+    from kapcare.treatment.models import Appointment
+
+    for days_ago, kind in ((8, "integration"), (6, "consultation")):
+        start = timezone.now() - dt.timedelta(days=days_ago)
+        Appointment.objects.create(
+            clinic=live_world.cedar,
+            patient=live_world.jordan,
+            kind=kind,
+            start=start,
+            end=start + dt.timedelta(hours=1),
+            created_by=live_world.users["nurse"],
+        )
+    page = new_context().new_page()
+    sign_in_staff(page, live_world, "nurse", f"/patients/{live_world.jordan.pk}/plan/")
+    past = page.get_by_role("table", name=re.compile("Past and cancelled"))
+    expect(past.get_by_text("Attendance not recorded")).to_have_count(2)
+    expect(page.get_by_text("attendance not yet recorded: 2")).to_be_visible()
+
+    page.locator("summary", has_text="for the integration appointment").click()
+    page.get_by_role("button", name="The patient came").first.click()
+    expect(page.get_by_text("Recorded: the patient came.")).to_be_visible()
+
+    page.locator("summary", has_text="for the consultation appointment").click()
+    page.get_by_label("What happened (for the no-show)").fill("No answer by phone")
+    check_accessibility(page)
+    screenshot(page, "appointment-attendance.png")
+    page.get_by_role("button", name="Record a no-show").click()
+    expect(page.get_by_text("Recorded: the patient did not come (no-show).")).to_be_visible()
+    expect(page.get_by_text("No-shows: 1")).to_be_visible()
+    expect(past.get_by_text("Attendance not recorded")).to_have_count(0)
+    expect(past).to_contain_text("No-show: No answer by phone")
+    check_accessibility(page)

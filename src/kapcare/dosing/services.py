@@ -30,6 +30,7 @@ from kapcare.dosing import gate
 from kapcare.dosing.models import DosingSession, VitalsReading
 from kapcare.integration.after_session import session_discharged
 from kapcare.measures.progress import refresh_progress
+from kapcare.treatment.booking import appointment_complete_for_session
 from kapcare.treatment.models import Appointment, PlanStatus, TreatmentPlanRecord
 
 #: weight accepted at check-in; the dose calculator refuses outside this too
@@ -188,15 +189,19 @@ def session_abort(
     """Stop the session from any open state; the reason is kept with it."""
     if not reason.strip():
         raise ValidationError({"reason": ["Say why the session is aborted."]})
-    return _move(
-        actor=actor,
-        session=session,
-        version=version,
-        target=SessionState.ABORTED,
-        fields={"abort_reason": reason.strip()},
-        detail={"reason": reason.strip()},
-        abort_reason=reason,
-    )
+    with transaction.atomic():
+        moved = _move(
+            actor=actor,
+            session=session,
+            version=version,
+            target=SessionState.ABORTED,
+            fields={"abort_reason": reason.strip()},
+            detail={"reason": reason.strip()},
+            abort_reason=reason,
+        )
+        if moved.checked_in_at is not None:  # the patient came; before check-in, staff say
+            appointment_complete_for_session(actor=actor, appointment=moved.appointment)
+    return moved
 
 
 def discharge_assessment(
@@ -294,6 +299,7 @@ def session_discharge(
             discharge_unmet=result.unmet,
             override_reason=override,
         )
+        appointment_complete_for_session(actor=actor, appointment=moved.appointment)
         session_discharged(actor=actor, session=moved)  # one-week reflection, check-in link
         refresh_progress([moved.patient_id])  # one more completed session for the worklist
     # The next-day questionnaire was made when the dosing appointment was booked

@@ -340,6 +340,23 @@ def cancel(request: HttpRequest, appointment_id: int, payload: CancelIn) -> dict
     return _appointment_out(done)
 
 
+@router.post(
+    "/appointments/{appointment_id}/attended",
+    response=AppointmentOut,
+    url_name="appointment_attended",
+    summary="Record that the patient came to an appointment that has begun",
+    description=(
+        "A dosing appointment is completed by its session (discharge, or a stop after "
+        "check-in) and is refused here; record a no-show with `cancel` and `no_show`."
+    ),
+)
+def attended(request: HttpRequest, appointment_id: int) -> dict[str, Any]:
+    actor = authorize(request, Perm.SCHEDULE_MANAGE)
+    appointment = _appointment(actor, appointment_id, Perm.SCHEDULE_MANAGE, None)
+    done = booking.appointment_attended(actor=actor, appointment=appointment)
+    return _appointment_out(done)
+
+
 def _checklist_out(appointment: Appointment) -> dict[str, Any]:
     checklist = getattr(appointment, "checklist", None)
     if checklist is None:

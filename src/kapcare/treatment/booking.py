@@ -227,6 +227,48 @@ def appointment_cancel(
     return current
 
 
+def appointment_attended(*, actor: Actor, appointment: Appointment) -> Appointment:
+    """The patient came to an appointment that has begun: it is recorded as completed.
+
+    A dosing appointment is completed by its session instead (discharge, or a stop after
+    check-in), so that the record of the dose and of attendance cannot disagree.
+    """
+    with transaction.atomic():
+        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if current.status != AppointmentStatus.BOOKED:
+            raise ValidationError(
+                f"Only a booked appointment can be marked attended; this one is "
+                f"{current.get_status_display().lower()}."
+            )
+        if current.kind == AppointmentType.DOSING:
+            raise ValidationError(
+                "A dosing appointment is completed by its session: discharge the patient "
+                "on the dosing console."
+            )
+        if current.start > timezone.now():
+            raise ValidationError("The appointment has not begun yet.")
+        _complete(actor, current, detail={"status": AppointmentStatus.COMPLETED.value})
+    current.refresh_from_db()
+    return current
+
+
+def appointment_complete_for_session(*, actor: Actor, appointment: Appointment) -> None:
+    """The dosing session of this appointment ended with the patient there (discharged,
+    or stopped after check-in). Runs inside the session's transaction; an appointment
+    that is no longer booked is left as it is."""
+    current = Appointment.objects.select_for_update().filter(pk=appointment.pk).first()
+    if current is not None and current.status == AppointmentStatus.BOOKED:
+        detail = {"status": AppointmentStatus.COMPLETED.value, "by": "dosing session"}
+        _complete(actor, current, detail=detail)
+
+
+def _complete(actor: Actor, current: Appointment, *, detail: dict[str, str]) -> None:
+    Appointment.objects.filter(pk=current.pk).update(
+        status=AppointmentStatus.COMPLETED, version=F("version") + 1
+    )
+    record(Action.UPDATE, actor=actor, patient=current.patient, obj=current, detail=detail)
+
+
 def plan_slots(plan: TreatmentPlanRecord, start: dt.date) -> tuple[list[Slot], tuple[Finding, ...]]:
     """The plan's appointments from ``start`` on the clinic's calendar (pure scheduler)."""
     schedule = schedule_of(plan.clinic)

@@ -60,11 +60,13 @@ def past_appointments_of(patient: Patient, now: dt.datetime) -> QuerySet[Appoint
     )
 
 
-def attendance_of(patient: Patient) -> dict[str, int]:
-    """The patient's no-shows and late cancellations, counted in one query."""
+def attendance_of(patient: Patient, now: dt.datetime) -> dict[str, int]:
+    """The patient's no-shows, late cancellations and ended appointments nobody has yet
+    marked attended or missed, counted in one query."""
     return Appointment.objects.filter(patient=patient).aggregate(
         no_shows=Count("pk", filter=Q(status=AppointmentStatus.NO_SHOW)),
         late_cancellations=Count("pk", filter=Q(late_cancellation=True)),
+        unrecorded=Count("pk", filter=Q(status=AppointmentStatus.BOOKED, end__lt=now)),
     )
 
 

@@ -40,6 +40,11 @@ urlpatterns = [
         name="appointment_cancel",
     ),
     path(
+        "patients/<int:patient_id>/appointments/<int:appointment_id>/attended/",
+        views.appointment_attended,
+        name="appointment_attended",
+    ),
+    path(
         "patients/<int:patient_id>/appointments/<int:appointment_id>/preparation/",
         prep_views.checklist,
         name="checklist",

@@ -164,7 +164,7 @@ def _render_tab(request: HttpRequest, patient: Any, generate: GenerateForm) -> H
             "can_note": has_perm(actor, Perm.NOTE_WRITE),
             "past": past,
             "past_pages": past_pages,
-            **attendance_of(patient),
+            **attendance_of(patient, now),
             "generate_form": generate,
             "cancel_form": CancelForm(),
             "clinic_tz": patient.clinic.time_zone,
@@ -272,5 +272,31 @@ def appointment_cancel(request: HttpRequest, patient_id: int, appointment_id: in
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, "The appointment is cancelled.")
+        messages.success(
+            request,
+            "Recorded: the patient did not come (no-show)."
+            if form.cleaned_data["no_show"]
+            else "The appointment is cancelled.",
+        )
+    return redirect("treatment:plan", patient.pk)
+
+
+@require_POST
+@require(Perm.SCHEDULE_MANAGE)
+def appointment_attended(
+    request: HttpRequest, patient_id: int, appointment_id: int
+) -> HttpResponse:
+    """Record that the patient came to an appointment that has begun."""
+    actor = request.actor  # type: ignore[attr-defined]
+    patient = _patient(request, patient_id, Perm.SCHEDULE_MANAGE, None)
+    appointment = Appointment.objects.filter(patient=patient, pk=appointment_id).first()
+    if appointment is None:
+        raise Http404("No such appointment")
+    try:
+        booking.appointment_attended(actor=actor, appointment=appointment)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Recorded: the patient came.")
     return redirect("treatment:plan", patient.pk)
