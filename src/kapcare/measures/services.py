@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kapcare.accounts.actors import Actor
@@ -165,11 +166,7 @@ def session_questionnaires_create(
         due_at__isnull=True,
     )
     for order in standing:
-        if order.schedule == ScheduleKind.BEFORE_SESSION:
-            opens_at, due_at = session_starts_at - BEFORE_SESSION_OPENS, session_starts_at
-        else:
-            opens_at = session_starts_at + AFTER_SESSION_OPENS
-            due_at = session_starts_at + AFTER_SESSION_DUE
+        opens_at, due_at = _session_window(order.schedule, session_starts_at)
         made.append(
             Assignment.objects.create(
                 clinic=patient.clinic,
@@ -186,6 +183,90 @@ def session_questionnaires_create(
             Action.CREATE, actor=actor, patient=patient, obj=made[-1], detail={"follows": order.pk}
         )
     return made
+
+
+def _session_window(
+    schedule: str, session_starts_at: dt.datetime
+) -> tuple[dt.datetime, dt.datetime]:
+    """When a questionnaire for the session starting then opens and is due."""
+    if schedule == ScheduleKind.BEFORE_SESSION:
+        return session_starts_at - BEFORE_SESSION_OPENS, session_starts_at
+    return session_starts_at + AFTER_SESSION_OPENS, session_starts_at + AFTER_SESSION_DUE
+
+
+def _open_for_session(patient: Patient, session_starts_at: dt.datetime) -> list[Assignment]:
+    """The open questionnaires made for the session starting then, locked.
+
+    They are found by the times they were given: they carry no link to the appointment,
+    which belongs to the booking app built on top of this one. A patient has one session
+    at a time, so the times name one session's questionnaires.
+    """
+    return list(
+        Assignment.objects.select_for_update()
+        .filter(patient=patient, status=AssignmentStatus.OPEN, follows__isnull=False)
+        .filter(
+            Q(
+                schedule=ScheduleKind.BEFORE_SESSION,
+                due_at=_session_window(ScheduleKind.BEFORE_SESSION, session_starts_at)[1],
+            )
+            | Q(
+                schedule=ScheduleKind.AFTER_SESSION,
+                due_at=_session_window(ScheduleKind.AFTER_SESSION, session_starts_at)[1],
+            )
+        )
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def session_questionnaires_cancel(
+    *, actor: Actor, patient: Patient, session_starts_at: dt.datetime, why: str
+) -> list[Assignment]:
+    """The session will not take place (cancelled, or the patient did not come): its open
+    questionnaires are withdrawn, so the patient is not asked about a session that never
+    was and they do not sit overdue on the worklist for ever."""
+    now = timezone.now()
+    withdrawn = _open_for_session(patient, session_starts_at)
+    for assignment in withdrawn:
+        Assignment.objects.filter(pk=assignment.pk).update(
+            status=AssignmentStatus.CANCELLED, cancelled_at=now, cancelled_by=actor.user
+        )
+        ResponseDraft.objects.filter(assignment=assignment).delete()
+        record(
+            Action.UPDATE,
+            actor=actor,
+            patient=patient,
+            obj=assignment,
+            detail={"status": AssignmentStatus.CANCELLED.value, "why": why},
+        )
+    return withdrawn
+
+
+@transaction.atomic
+def session_questionnaires_move(
+    *, actor: Actor, patient: Patient, moved_from: dt.datetime, moved_to: dt.datetime
+) -> list[Assignment]:
+    """The session moved: its open questionnaires open and fall due around the new time,
+    and their reminders go out again for it."""
+    moved = _open_for_session(patient, moved_from)
+    for assignment in moved:
+        opens_at, due_at = _session_window(assignment.schedule, moved_to)
+        Assignment.objects.filter(pk=assignment.pk).update(
+            opens_at=opens_at, due_at=due_at, reminded_at=None, overdue_reminded_at=None
+        )
+        record(
+            Action.UPDATE,
+            actor=actor,
+            patient=patient,
+            obj=assignment,
+            detail={
+                "due_at": {
+                    "from": assignment.due_at.isoformat() if assignment.due_at else None,
+                    "to": due_at.isoformat(),
+                }
+            },
+        )
+    return moved
 
 
 def _next_in_series(assignment: Assignment, now: dt.datetime) -> Assignment | None:

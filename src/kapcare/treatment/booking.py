@@ -25,7 +25,11 @@ from kapcare.audit.models import Action
 from kapcare.audit.services import record
 from kapcare.clinical.findings import Finding, Severity
 from kapcare.clinical.scheduling import AppointmentType, generate_plan_appointments
-from kapcare.measures.services import session_questionnaires_create
+from kapcare.measures.services import (
+    session_questionnaires_cancel,
+    session_questionnaires_create,
+    session_questionnaires_move,
+)
 from kapcare.patients.models import Patient
 from kapcare.treatment.models import (
     Appointment,
@@ -182,6 +186,10 @@ def appointment_reschedule(
         Appointment.objects.filter(pk=current.pk).update(
             start=start, end=end, staff=staff, room=room, version=F("version") + 1
         )
+        if current.kind == AppointmentType.DOSING and start != current.start:
+            session_questionnaires_move(
+                actor=actor, patient=patient, moved_from=current.start, moved_to=start
+            )
         record(
             Action.UPDATE,
             actor=actor,
@@ -223,6 +231,13 @@ def appointment_cancel(
             obj=current,
             detail={"status": status.value, "late": late, "reason": reason.strip()},
         )
+        if current.kind == AppointmentType.DOSING:
+            session_questionnaires_cancel(
+                actor=actor,
+                patient=current.patient,
+                session_starts_at=current.start,
+                why=f"dosing session {status.label.lower()}",
+            )
     current.refresh_from_db()
     return current
 
