@@ -200,7 +200,7 @@ def session_abort(
             abort_reason=reason,
         )
         if moved.checked_in_at is not None:  # the patient came; before check-in, staff say
-            appointment_complete_for_session(actor=actor, appointment=moved.appointment)
+            appointment_complete_for_session(actor=actor, appointment_id=moved.appointment_id)
     return moved
 
 
@@ -299,7 +299,7 @@ def session_discharge(
             discharge_unmet=result.unmet,
             override_reason=override,
         )
-        appointment_complete_for_session(actor=actor, appointment=moved.appointment)
+        appointment_complete_for_session(actor=actor, appointment_id=moved.appointment_id)
         session_discharged(actor=actor, session=moved)  # one-week reflection, check-in link
         refresh_progress([moved.patient_id])  # one more completed session for the worklist
     # The next-day questionnaire was made when the dosing appointment was booked

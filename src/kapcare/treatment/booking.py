@@ -267,11 +267,17 @@ def appointment_attended(*, actor: Actor, appointment: Appointment) -> Appointme
     return current
 
 
-def appointment_complete_for_session(*, actor: Actor, appointment: Appointment) -> None:
+def appointment_complete_for_session(*, actor: Actor, appointment_id: int) -> None:
     """The dosing session of this appointment ended with the patient there (discharged,
     or stopped after check-in). Runs inside the session's transaction; an appointment
     that is no longer booked is left as it is."""
-    current = Appointment.objects.select_for_update().filter(pk=appointment.pk).first()
+    # Lock the appointment row only, not its patient's or clinic's.
+    current = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("patient__clinic")
+        .filter(pk=appointment_id)
+        .first()
+    )
     if current is not None and current.status == AppointmentStatus.BOOKED:
         detail = {"status": AppointmentStatus.COMPLETED.value, "by": "dosing session"}
         _complete(actor, current, detail=detail)
