@@ -460,15 +460,21 @@ class TreatmentProgress(models.Model):
     refreshed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        # Partial on in_treatment: Django writes ``in_treatment=True`` as the bare column,
+        # which SQLite cannot match against an indexed column, so an index that led with it
+        # served only its clinic prefix and the page sorted every off-track patient
+        # (1.8 ms at 10,000 patients). A partial index's condition is matched instead.
         indexes = [
             # the off-track count: a clinic's patients in treatment with too small an improvement
             models.Index(
-                fields=["clinic", "in_treatment", "improvement", "completed_sessions"],
+                fields=["clinic", "improvement", "completed_sessions"],
+                condition=Q(in_treatment=True),
                 name="progress_off_track_idx",
             ),
             # the off-track page: the same patients, earliest baseline first
             models.Index(
-                fields=["clinic", "in_treatment", "baseline_at", "baseline"],
+                fields=["clinic", "baseline_at", "baseline"],
+                condition=Q(in_treatment=True),
                 name="progress_baseline_idx",
             ),
         ]
