@@ -9,6 +9,7 @@ means a client bug, and guessing which body was meant is unsafe.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
@@ -16,11 +17,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from kapcare.accounts.actors import Actor
 from kapcare.dosing.models import IdempotencyKey
 
 MAX_KEY_LENGTH = 64
+#: how long a key is kept for a retry. Tablets retry within seconds or minutes; the rows
+#: hold the stored response (vitals included), so they are not kept for ever.
+KEY_RETENTION = dt.timedelta(days=7)
 
 
 class KeyReused(Exception):
@@ -81,3 +86,14 @@ def _stored(actor: Actor, endpoint: str, key: str, digest: str) -> dict[str, Any
             "send a new key for a new request."
         )
     return dict(row.response)
+
+
+def prune_expired(now: dt.datetime | None = None) -> int:
+    """Delete the keys older than ``KEY_RETENTION``; returns how many went.
+
+    A retry later than that would run its write again, which is why the retention is
+    days where retries take minutes.
+    """
+    cutoff = (now or timezone.now()) - KEY_RETENTION
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

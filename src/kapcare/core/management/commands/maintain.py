@@ -1,4 +1,5 @@
-"""``kapcare maintain``: refresh the query planner's statistics (run it nightly)."""
+"""``kapcare maintain``: nightly housekeeping. Refresh the query planner's statistics and
+delete expired idempotency keys."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from kapcare.core.planner_statistics import (
 
 class Command(BaseCommand):
     help = (
-        "Refresh the query planner's statistics: on SQLite those of the tables that changed "
+        "Nightly housekeeping: delete idempotency keys past their retention, then refresh "
+        "the query planner's statistics: on SQLite those of the tables that changed "
         "(PRAGMA optimize), on PostgreSQL every table's (ANALYZE)."
     )
 
@@ -28,6 +30,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Imported here: the core command reaches into the dosing app for its one table
+        # that would otherwise grow with every tablet write, for ever.
+        from kapcare.dosing.idempotency import KEY_RETENTION, prune_expired
+
+        pruned = prune_expired()
+        self.stdout.write(
+            f"Deleted {pruned} idempotency key{'s' if pruned != 1 else ''} older than "
+            f"{KEY_RETENTION.days} days."
+        )
         try:
             done = refresh_planner_statistics(full=options["full"])
         except UnsupportedDatabase as exc:
