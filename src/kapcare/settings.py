@@ -115,7 +115,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kapcare.core.context_processors.shell",
             ],
-            "builtins": ["kapcare.core.templatetags.kapcare_tags"],
+            # links: {% url %} reversing each route once per process (after Django's own)
+            "builtins": [
+                "kapcare.core.templatetags.kapcare_tags",
+                "kapcare.core.templatetags.links",
+            ],
         },
     },
 ]
