@@ -48,14 +48,14 @@ def jordan_plan(w: Any) -> dict[str, Any]:
     return {"patient_id": w.jordan.pk, "plan_id": _draft(w).pk}
 
 
-def jordan_appointment(w: Any) -> dict[str, Any]:
+def _jordan_consultation(w: Any, days_from_now: int) -> dict[str, Any]:
     import datetime as dt
 
     from django.utils import timezone
 
     from kapcare.treatment.models import Appointment
 
-    start = timezone.now() + dt.timedelta(days=3)
+    start = timezone.now() + dt.timedelta(days=days_from_now)
     appointment = Appointment.objects.create(
         clinic=w.cedar,
         patient=w.jordan,
@@ -65,26 +65,15 @@ def jordan_appointment(w: Any) -> dict[str, Any]:
         created_by=w.users["nurse"],
     )
     return {"patient_id": w.jordan.pk, "appointment_id": appointment.pk}
+
+
+def jordan_appointment(w: Any) -> dict[str, Any]:
+    return _jordan_consultation(w, days_from_now=3)
 
 
 def jordan_past_appointment(w: Any) -> dict[str, Any]:
     """A consultation of Jordan's that ended yesterday, its attendance not yet recorded."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from kapcare.treatment.models import Appointment
-
-    start = timezone.now() - dt.timedelta(days=1)
-    appointment = Appointment.objects.create(
-        clinic=w.cedar,
-        patient=w.jordan,
-        kind="consultation",
-        start=start,
-        end=start + dt.timedelta(hours=1),
-        created_by=w.users["nurse"],
-    )
-    return {"patient_id": w.jordan.pk, "appointment_id": appointment.pk}
+    return _jordan_consultation(w, days_from_now=-1)
 
 
 def jordan_dosing(w: Any) -> dict[str, Any]:

@@ -249,14 +249,22 @@ def plan_generate(request: HttpRequest, patient_id: int, plan_id: int) -> HttpRe
     return _render_tab(request, patient, form)
 
 
-@require_POST
-@require(Perm.SCHEDULE_MANAGE)
-def appointment_cancel(request: HttpRequest, patient_id: int, appointment_id: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def _appointment_to_change(
+    request: HttpRequest, patient_id: int, appointment_id: int
+) -> tuple[Any, Appointment]:
+    """The patient (checked for scheduling) and their appointment; 404 for anyone else's."""
     patient = _patient(request, patient_id, Perm.SCHEDULE_MANAGE, None)
     appointment = Appointment.objects.filter(patient=patient, pk=appointment_id).first()
     if appointment is None:
         raise Http404("No such appointment")
+    return patient, appointment
+
+
+@require_POST
+@require(Perm.SCHEDULE_MANAGE)
+def appointment_cancel(request: HttpRequest, patient_id: int, appointment_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    patient, appointment = _appointment_to_change(request, patient_id, appointment_id)
     form = CancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say why the appointment is cancelled.")
@@ -288,10 +296,7 @@ def appointment_attended(
 ) -> HttpResponse:
     """Record that the patient came to an appointment that has begun."""
     actor = request.actor  # type: ignore[attr-defined]
-    patient = _patient(request, patient_id, Perm.SCHEDULE_MANAGE, None)
-    appointment = Appointment.objects.filter(patient=patient, pk=appointment_id).first()
-    if appointment is None:
-        raise Http404("No such appointment")
+    patient, appointment = _appointment_to_change(request, patient_id, appointment_id)
     try:
         booking.appointment_attended(actor=actor, appointment=appointment)
     except ValidationError as error:
